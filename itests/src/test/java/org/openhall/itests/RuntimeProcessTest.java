@@ -1,0 +1,88 @@
+package org.openhall.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped runtime as an operator meets it: started by the README's run command or as a plain
+ * {@code java -jar}, stopped by SIGTERM, killed with SIGKILL and started again.
+ */
+class RuntimeProcessTest {
+
+    static final Duration START = Duration.ofSeconds(60);
+    /** The contract: SIGTERM ends the hall within 5 s. */
+    static final Duration STOP = Duration.ofSeconds(5);
+    static final Pattern STOPPED = Pattern.compile("OpenHall stopped$");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theRunCommandStartsTheHallPrintsReadyOnceAndSigtermStopsItCleanly() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        try (HallProcess hall = HallProcess.startRunScript(home)) {
+            long millis = Long.parseLong(hall.await(HallProcess.READY, START).group(1));
+            assertTrue(millis > 0 && millis < START.toMillis(), "startup time " + millis);
+
+            assertTrue(hall.terminate(STOP), "SIGTERM stopped the hall within " + STOP.toSeconds() + " s");
+            hall.awaitEndOfOutput(STOP);
+            assertEquals(1, hall.count(STOPPED), "every bundle was stopped before exit:\n" + hall.output());
+            assertEquals(1, hall.count(HallProcess.READY), "READY is logged exactly once");
+        }
+        // Missing folders were created, and the log file got the same lines as the console.
+        assertTrue(Files.isDirectory(home.resolve("deploy")));
+        String log = Files.readString(home.resolve("data/logs/openhall.log"), StandardCharsets.UTF_8);
+        assertTrue(HallProcess.READY.matcher(log).find(), "READY line in data/logs/openhall.log");
+    }
+
+    @Test
+    void aSecondStartAfterKill9WorksWithoutCleanup() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        try (HallProcess first = HallProcess.startJar(home)) {
+            first.await(HallProcess.READY, START);
+            first.kill();
+            assertEquals(0, first.count(STOPPED), "SIGKILL gave the bundles no chance to stop");
+        }
+        assertTrue(Files.isDirectory(home.resolve("data/felix-cache")), "the killed run left its cache behind");
+        try (HallProcess second = HallProcess.startJar(home)) {
+            second.await(HallProcess.READY, START);
+            assertTrue(second.terminate(STOP));
+        }
+    }
+
+    @Test
+    void byDefaultThereIsNoInteractiveShellAndAClosedStdinDoesNotStopTheHall() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        try (HallProcess hall = HallProcess.startJar(home)) {
+            hall.closeInput(); // as under systemd or nohup
+            hall.await(HallProcess.READY, START);
+            assertTrue(hall.terminate(STOP));
+            hall.awaitEndOfOutput(STOP);
+            // The hall was still running when SIGTERM came: the hook, not the shell, stopped it.
+            assertEquals(1, hall.count(Pattern.compile("OpenHall stopping \\(signal\\)")), hall.output());
+            assertEquals(0, hall.count(Pattern.compile("Welcome to Apache Felix Gogo")), hall.output());
+        }
+    }
+
+    @Test
+    void theConsoleFlagOpensAGogoShellOnTheTerminal() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        try (HallProcess hall = HallProcess.startRunScript(home, "--console")) {
+            hall.await(HallProcess.READY, START);
+            hall.send("lb org.openhall");
+            hall.await(Pattern.compile("Active.*OpenHall Boot"), Duration.ofSeconds(10));
+            assertFalse(hall.output().isEmpty());
+            assertTrue(hall.terminate(STOP));
+        }
+    }
+}
