@@ -1,0 +1,76 @@
+package org.openhall.api.queue;
+
+import java.time.LocalDate;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The hall's queue, the one service through which staff, devices, policies and the MQTT bridge
+ * change it. Registered by the queue core.
+ *
+ * <p>Every operation:
+ * <ul>
+ * <li>is applied whole or not at all, and returns a {@link Result}: the new state of what it
+ * changed, or an {@link ErrorCode} with nothing changed;</li>
+ * <li>is durable when it returns {@code Ok}: it survives {@code kill -9} and power loss;</li>
+ * <li>is attributed to the {@link Request}'s actor, and with a request id is idempotent: a repeat
+ * returns the first result and changes nothing;</li>
+ * <li>posts its events ({@link QueueEvents}) after it is durable, in sequence order;</li>
+ * <li>returns {@link ErrorCode#UNAVAILABLE} (retryable) when the core cannot accept it now.</li>
+ * </ul>
+ * Methods may be called from any thread.
+ */
+@ProviderType
+public interface HallQueue {
+
+    /** Issues a ticket at a kiosk (R1: {@code priority} is the green channel). */
+    Result<IssuedTicket> issueTicket(Request request, String categoryId, PriorityClass priority, String serviceItemId);
+
+    /** Checks in a booked appointment (R10): an APPOINTMENT ticket within its slot, else NORMAL. */
+    Result<IssuedTicket> checkIn(Request request, Appointment appointment);
+
+    /** The window calls the next ticket among the categories it serves (through the calling policy). */
+    Result<TicketView> callNext(Request request, String windowId);
+
+    /** Calls the window's current ticket again (R11, R14). */
+    Result<TicketView> recall(Request request, String windowId);
+
+    /** The called citizen arrived: the transaction starts. */
+    Result<TicketView> start(Request request, String windowId);
+
+    /** Ends the window's transaction with an outcome (R8); a transfer puts the ticket back in line (R9). */
+    Result<TicketView> finish(Request request, String windowId, Finish finish);
+
+    /** Transfers the window's called or served ticket without a transaction outcome of its own (R9). */
+    Result<TicketView> transfer(Request request, String windowId, TransferTarget target);
+
+    /** The called ticket did not come (R11). */
+    Result<TicketView> markNoShow(Request request, String windowId);
+
+    /** Puts a no-show ticket back in line a few places behind the head (R11). */
+    Result<TicketView> reactivate(Request request, String ticketNumber);
+
+    /** Pauses the window (R4). */
+    Result<WindowView> pause(Request request, String windowId, PauseKind kind, String reason);
+
+    Result<WindowView> resume(Request request, String windowId);
+
+    /** Staff sign in with their own credentials and open the window (R17, R12). */
+    Result<WindowView> openWindow(Request request, String windowId, String staffId, String credential);
+
+    /** Closes the window; refused while it has a ticket called or in service. */
+    Result<WindowView> closeWindow(Request request, String windowId);
+
+    /** Enters a case handled by hand (R5, R18). */
+    Result<TicketView> recordManualCase(Request request, ManualCase manualCase);
+
+    /** A ticket of the current day by its number. */
+    Optional<TicketView> ticket(String number);
+
+    /** The hall now, consistent at one sequence number. */
+    HallSnapshot snapshot();
+
+    /** Statistics of a day within the retention period (today's so far), if known. */
+    Optional<DayStatistics> statistics(LocalDate day);
+}
