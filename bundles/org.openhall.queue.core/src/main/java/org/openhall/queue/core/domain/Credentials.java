@@ -1,0 +1,120 @@
+package org.openhall.queue.core.domain;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Staff credentials (R17): PINs or passwords are never stored in clear, only as salted
+ * PBKDF2-HMAC-SHA256 hashes in the format
+ * {@code pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>} (standard Base64 with padding).
+ *
+ * <p>{@link #hash(String)} uses a random 16-byte salt, {@value #ITERATIONS} iterations and a
+ * 256-bit derived key. {@link #verify(String, String)} honours the iteration count stored in the
+ * hash (between 1 and {@value #MAX_ITERATIONS}), compares in constant time and answers
+ * {@code false} for anything malformed instead of throwing.
+ *
+ * <p>Verification happens when a window is opened ({@link HallState#decide}); events only record
+ * who signed in, so a replay never needs the secret.
+ */
+public final class Credentials {
+
+    /** Iterations used by {@link #hash(String)}. */
+    public static final int ITERATIONS = 120_000;
+    /** Upper bound accepted by {@link #verify}: protects against a hash that would take hours. */
+    public static final int MAX_ITERATIONS = 10_000_000;
+
+    static final String SCHEME = "pbkdf2-sha256";
+    private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
+    private static final int SALT_BYTES = 16;
+    private static final int KEY_BITS = 256;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Credentials() {
+    }
+
+    /**
+     * Hashes a secret with a fresh random salt.
+     *
+     * @param secret the PIN or password, not empty
+     * @return the hash in the format described in the class documentation
+     */
+    public static String hash(String secret) {
+        return hash(secret, ITERATIONS);
+    }
+
+    /**
+     * Hashes with a chosen iteration count. Package-private: production code uses
+     * {@link #hash(String)}; tests use a low count to stay fast.
+     */
+    static String hash(String secret, int iterations) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("secret is empty");
+        }
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("iterations out of range: " + iterations);
+        }
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        byte[] derived = derive(secret, salt, iterations, KEY_BITS);
+        Base64.Encoder b64 = Base64.getEncoder();
+        return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(derived);
+    }
+
+    /**
+     * Checks a secret against a hash written by {@link #hash(String)}.
+     *
+     * @return true when it matches; false when it does not, when either argument is null or the
+     *         hash is malformed
+     */
+    public static boolean verify(String secret, String hash) {
+        if (secret == null || hash == null) {
+            return false;
+        }
+        String[] parts = hash.split("\\$", -1);
+        if (parts.length != 4 || !SCHEME.equals(parts[0])) {
+            return false;
+        }
+        int iterations;
+        byte[] salt;
+        byte[] expected;
+        try {
+            if (!parts[1].matches("[0-9]{1,9}")) {
+                return false;
+            }
+            iterations = Integer.parseInt(parts[1]);
+            Base64.Decoder b64 = Base64.getDecoder();
+            salt = b64.decode(parts[2]);
+            expected = b64.decode(parts[3]);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || expected.length < 16
+                || expected.length > 64) {
+            return false;
+        }
+        byte[] actual = derive(secret, salt, iterations, expected.length * 8);
+        boolean equal = MessageDigest.isEqual(expected, actual);
+        Arrays.fill(actual, (byte) 0);
+        return equal;
+    }
+
+    private static byte[] derive(String secret, byte[] salt, int iterations, int bits) {
+        char[] chars = secret.toCharArray();
+        PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, bits);
+        try {
+            return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            // PBKDF2WithHmacSHA256 is mandatory in every Java SE 8+ runtime.
+            throw new IllegalStateException(ALGORITHM + " is not available", e);
+        } finally {
+            spec.clearPassword();
+            Arrays.fill(chars, '\0');
+        }
+    }
+}
