@@ -14,6 +14,11 @@ final class Poll {
 
     /** Returns the first non-empty value of {@code probe}, or fails after {@code timeout}. */
     static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe) {
+        return until(what, timeout, probe, () -> "");
+    }
+
+    /** As above; on timeout the failure message includes what {@code lastSeen} says. */
+    static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<Object> lastSeen) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> value = probe.get();
@@ -21,7 +26,8 @@ final class Poll {
                 return value.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + what + " "
+                        + lastSeen.get());
             }
             try {
                 Thread.sleep(50); // poll interval, not synchronisation: the loop re-checks the condition

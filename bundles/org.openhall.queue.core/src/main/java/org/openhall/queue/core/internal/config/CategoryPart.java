@@ -34,7 +34,7 @@ public final class CategoryPart extends PartComponent {
     }
 
     @Deactivate
-    void deactivate() {
-        remove();
+    void deactivate(int reason) {
+        remove(reason);
     }
 }

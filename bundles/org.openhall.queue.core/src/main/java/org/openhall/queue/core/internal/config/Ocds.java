@@ -14,7 +14,7 @@ final class Ocds {
     private Ocds() {
     }
 
-    @ObjectClassDefinition(pid = "org.openhall.hall", name = "OpenHall hall",
+    @ObjectClassDefinition(id = "org.openhall.hall", name = "OpenHall hall",
             description = "The hall: identity, opening hours (R13) and the queue core's own rules. File etc/org.openhall.hall.cfg")
     @interface Hall {
         @AttributeDefinition(name = "Hall id", description = "Lower-case letters, digits and '-'; the MQTT topic root openhall/v1/{hall.id}")
@@ -72,7 +72,7 @@ final class Ocds {
         int retention_days() default 90;
     }
 
-    @ObjectClassDefinition(factoryPid = "org.openhall.category", name = "OpenHall category",
+    @ObjectClassDefinition(id = "org.openhall.category", name = "OpenHall category",
             description = "A category (业务类别), one queue. Files etc/org.openhall.category-<letter>.cfg")
     @interface Category {
         @AttributeDefinition(name = "Id", description = "One upper-case letter: the ticket prefix")
@@ -82,7 +82,7 @@ final class Ocds {
         String name();
     }
 
-    @ObjectClassDefinition(factoryPid = "org.openhall.serviceitem", name = "OpenHall service item",
+    @ObjectClassDefinition(id = "org.openhall.serviceitem", name = "OpenHall service item",
             description = "A service item (事项) of a category. Files etc/org.openhall.serviceitem-<id>.cfg")
     @interface ServiceItem {
         @AttributeDefinition(name = "Id")
@@ -101,7 +101,7 @@ final class Ocds {
         String[] materials();
     }
 
-    @ObjectClassDefinition(factoryPid = "org.openhall.window", name = "OpenHall window",
+    @ObjectClassDefinition(id = "org.openhall.window", name = "OpenHall window",
             description = "A window (窗口). Files etc/org.openhall.window-<id>.cfg")
     @interface Window {
         @AttributeDefinition(name = "Id", description = "Its number as displayed, e.g. 3")
@@ -117,7 +117,7 @@ final class Ocds {
         boolean standby() default false;
     }
 
-    @ObjectClassDefinition(factoryPid = "org.openhall.staff", name = "OpenHall staff member",
+    @ObjectClassDefinition(id = "org.openhall.staff", name = "OpenHall staff member",
             description = "Staff who may sign in at a window (R17). Files etc/org.openhall.staff-<id>.cfg")
     @interface Staff {
         @AttributeDefinition(name = "Id", description = "Staff number, shown on displays (R12)")

@@ -2,6 +2,7 @@ package org.openhall.queue.core.internal.config;
 
 import java.util.Map;
 
+import org.osgi.service.component.ComponentConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ abstract class PartComponent {
         try {
             part = parser.parse(properties);
         } catch (ConfigProblem p) {
+            registry().seen(pid);
             LOG.error("Rejected configuration {}: key '{}': {}; {}", source, p.key(), p.reason(),
                     "the last good version of it (if any) stays in force");
             return;
@@ -41,8 +43,13 @@ abstract class PartComponent {
         registry().put(pid, source, part);
     }
 
-    final void remove() {
-        if (pid != null) {
+    /**
+     * Takes the part out only when its configuration was deleted. When the bundle stops (an
+     * update of the core, a shutdown) the parts go away in no particular order: passing that on
+     * would shrink the configuration of a core that is still serving.
+     */
+    final void remove(int reason) {
+        if (pid != null && reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
             registry().remove(pid);
         }
     }

@@ -157,11 +157,16 @@ final class Props {
         }
     }
 
-    /** "09:00-12:00,13:30-17:30"; empty means closed that day. */
+    /**
+     * "09:00-12:00,13:30-17:30"; empty means closed that day. A period whose close time is before
+     * its open time runs past midnight (22:00-02:00); equal times mean around the clock
+     * (00:00-00:00), which must then be the day's only period.
+     */
     List<OpeningHours> hours(String key) throws ConfigProblem {
         List<OpeningHours> result = new ArrayList<>();
+        List<String> ranges = list(key);
         LocalTime previousClose = null;
-        for (String range : list(key)) {
+        for (String range : ranges) {
             var m = TIME_RANGE.matcher(range);
             if (!m.matches()) {
                 throw new ConfigProblem(key, "'" + range + "' is not a time range like 09:00-12:00");
@@ -174,13 +179,14 @@ final class Props {
             } catch (DateTimeException e) {
                 throw new ConfigProblem(key, "'" + range + "' has an impossible time");
             }
-            if (!open.isBefore(close)) {
-                throw new ConfigProblem(key, "'" + range + "' closes before it opens");
+            if (open.equals(close) && ranges.size() > 1) {
+                throw new ConfigProblem(key, "'" + range + "' means around the clock and cannot have other periods");
             }
             if (previousClose != null && open.isBefore(previousClose)) {
                 throw new ConfigProblem(key, "'" + range + "' overlaps or precedes the previous period");
             }
-            previousClose = close;
+            // A period past midnight must be the last of the day.
+            previousClose = close.isAfter(open) ? close : LocalTime.MAX;
             result.add(new OpeningHours(open, close));
         }
         return result;

@@ -48,6 +48,14 @@ class ConfigParsersTest {
     }
 
     @Test
+    void periodsPastMidnightAndAroundTheClock() throws ConfigProblem {
+        HallSettings h = ConfigParsers.hall(props("hall.id", "d", "hall.name", "x",
+                "hours.friday", "18:00-02:00", "hours.saturday", "00:00-00:00"));
+        assertEquals(List.of(new OpeningHours(LocalTime.of(18, 0), LocalTime.of(2, 0))), h.hours().get(DayOfWeek.FRIDAY));
+        assertEquals(List.of(new OpeningHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT)), h.hours().get(DayOfWeek.SATURDAY));
+    }
+
+    @Test
     void typedValuesFromConfigFilesAreAccepted() throws ConfigProblem {
         Map<String, Object> p = props("hall.id", "demo", "hall.name", "x");
         p.put("retention.days", 30);
@@ -61,9 +69,12 @@ class ConfigParsersTest {
     void eachBadValueNamesItsKeyAndReason() {
         assertEquals("hall.id", problem(ConfigParsers::hall, props("hall.name", "x")).key());
         assertEquals("hall.id", problem(ConfigParsers::hall, props("hall.id", "Demo Hall", "hall.name", "x")).key());
-        ConfigProblem hours = problem(ConfigParsers::hall, props("hall.id", "d", "hall.name", "x", "hours.friday", "17:00-09:00"));
+        ConfigProblem hours = problem(ConfigParsers::hall,
+                props("hall.id", "d", "hall.name", "x", "hours.friday", "09:00-12:00,11:00-17:00"));
         assertEquals("hours.friday", hours.key());
-        assertTrue(hours.reason().contains("closes before it opens"), hours.reason());
+        assertTrue(hours.reason().contains("overlaps"), hours.reason());
+        assertEquals("hours.sunday", problem(ConfigParsers::hall,
+                props("hall.id", "d", "hall.name", "x", "hours.sunday", "00:00-00:00,09:00-10:00")).key());
         assertEquals("hours.monday", problem(ConfigParsers::hall,
                 props("hall.id", "d", "hall.name", "x", "hours.monday", "9-12")).key());
         assertEquals("holidays", problem(ConfigParsers::hall,

@@ -58,13 +58,28 @@ class HallConfigRegistryTest {
     }
 
     @Test
-    void removingACategoryStillServedKeepsTheLastGoodConfiguration() throws ConfigProblem {
+    void partsThatArriveBeforeWhatTheyNeedWaitForIt() throws ConfigProblem {
+        // Config Admin delivers files in any order: windows and items before their category.
+        registry.addListener(seen::add);
+        assertFalse(registry.put("win-1", "w", ConfigParsers.window(ConfigParsersTest.props("id", "1", "categories", "A"))));
+        assertFalse(registry.put("item", "i", ConfigParsers.serviceItem(
+                ConfigParsersTest.props("id", "A01", "category", "A", "name", "转移"))));
+        assertTrue(registry.put("hall", "h", ConfigParsers.hall(ConfigParsersTest.props("hall.id", "demo", "hall.name", "x"))));
+        assertEquals(0, registry.current().orElseThrow().windows().size());
+        registry.put("cat-a", "c", ConfigParsers.category(ConfigParsersTest.props("id", "A", "name", "社保")));
+        HallConfig c = registry.current().orElseThrow();
+        assertEquals(1, c.windows().size(), "the waiting window came in with its category");
+        assertEquals(1, c.category("A").orElseThrow().serviceItems().size());
+    }
+
+    @Test
+    void removingACategoryTakesWhatDependsOnItOutUntilItIsBack() throws ConfigProblem {
         base();
         registry.remove("cat-a");
-        assertEquals(1, registry.current().orElseThrow().categories().size());
-        // Once the window no longer needs it, the removal goes through.
-        registry.remove("win-1");
+        assertEquals(0, registry.current().orElseThrow().categories().size());
         assertEquals(0, registry.current().orElseThrow().windows().size());
+        registry.put("cat-a", "c", ConfigParsers.category(ConfigParsersTest.props("id", "A", "name", "社保")));
+        assertEquals(1, registry.current().orElseThrow().windows().size());
     }
 
     @Test

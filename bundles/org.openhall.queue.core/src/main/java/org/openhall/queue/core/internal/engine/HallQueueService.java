@@ -1,0 +1,138 @@
+package org.openhall.queue.core.internal.engine;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.openhall.api.queue.Appointment;
+import org.openhall.api.queue.DayStatistics;
+import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.Finish;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.HallSnapshot;
+import org.openhall.api.queue.IssuedTicket;
+import org.openhall.api.queue.ManualCase;
+import org.openhall.api.queue.PauseKind;
+import org.openhall.api.queue.PriorityClass;
+import org.openhall.api.queue.Request;
+import org.openhall.api.queue.Result;
+import org.openhall.api.queue.TicketView;
+import org.openhall.api.queue.TransferTarget;
+import org.openhall.api.queue.WindowView;
+import org.openhall.api.runtime.HallReady;
+import org.openhall.queue.core.domain.Command;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@link HallQueue} service: present exactly while a rebuilt engine is registered. Required for
+ * READY: the hall is not ready before its queue is.
+ */
+@Component(service = HallQueue.class, property = HallReady.REQUIRED_PROPERTY + ":Boolean=true")
+public final class HallQueueService implements HallQueue {
+
+    @Reference
+    QueueEngine engine;
+
+    /** Builds the command; a null or malformed argument is a refusal, not an exception. */
+    private <T> Result<T> run(Request request, Class<T> type, Supplier<Command> command) {
+        if (request == null) {
+            return Result.error(ErrorCode.INVALID_ARGUMENT, "request is required");
+        }
+        Command c;
+        try {
+            c = command.get();
+        } catch (NullPointerException | IllegalArgumentException e) {
+            return Result.error(ErrorCode.INVALID_ARGUMENT, String.valueOf(e.getMessage()));
+        }
+        return engine.execute(request.requestId(), c, type);
+    }
+
+    @Override
+    public Result<IssuedTicket> issueTicket(Request request, String categoryId, PriorityClass priority,
+            String serviceItemId) {
+        return run(request, IssuedTicket.class, () -> new Command.IssueTicket(request.actor(), categoryId,
+                priority == null ? PriorityClass.NORMAL : priority, serviceItemId));
+    }
+
+    @Override
+    public Result<IssuedTicket> checkIn(Request request, Appointment appointment) {
+        return run(request, IssuedTicket.class, () -> new Command.CheckIn(request.actor(), appointment));
+    }
+
+    @Override
+    public Result<TicketView> callNext(Request request, String windowId) {
+        return run(request, TicketView.class, () -> new Command.CallNext(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<TicketView> recall(Request request, String windowId) {
+        return run(request, TicketView.class, () -> new Command.Recall(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<TicketView> start(Request request, String windowId) {
+        return run(request, TicketView.class, () -> new Command.Start(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<TicketView> finish(Request request, String windowId, Finish finish) {
+        return run(request, TicketView.class, () -> new Command.Finish(request.actor(), windowId, finish));
+    }
+
+    @Override
+    public Result<TicketView> transfer(Request request, String windowId, TransferTarget target) {
+        return run(request, TicketView.class, () -> new Command.Transfer(request.actor(), windowId, target));
+    }
+
+    @Override
+    public Result<TicketView> markNoShow(Request request, String windowId) {
+        return run(request, TicketView.class, () -> new Command.MarkNoShow(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<TicketView> reactivate(Request request, String ticketNumber) {
+        return run(request, TicketView.class, () -> new Command.Reactivate(request.actor(), ticketNumber));
+    }
+
+    @Override
+    public Result<WindowView> pause(Request request, String windowId, PauseKind kind, String reason) {
+        return run(request, WindowView.class, () -> new Command.Pause(request.actor(), windowId, kind, reason));
+    }
+
+    @Override
+    public Result<WindowView> resume(Request request, String windowId) {
+        return run(request, WindowView.class, () -> new Command.Resume(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<WindowView> openWindow(Request request, String windowId, String staffId, String credential) {
+        return run(request, WindowView.class,
+                () -> new Command.OpenWindow(request.actor(), windowId, staffId, credential));
+    }
+
+    @Override
+    public Result<WindowView> closeWindow(Request request, String windowId) {
+        return run(request, WindowView.class, () -> new Command.CloseWindow(request.actor(), windowId));
+    }
+
+    @Override
+    public Result<TicketView> recordManualCase(Request request, ManualCase manualCase) {
+        return run(request, TicketView.class, () -> new Command.RecordManualCase(request.actor(), manualCase));
+    }
+
+    @Override
+    public Optional<TicketView> ticket(String number) {
+        return number == null ? Optional.empty() : engine.ticket(number);
+    }
+
+    @Override
+    public HallSnapshot snapshot() {
+        return engine.snapshot();
+    }
+
+    @Override
+    public Optional<DayStatistics> statistics(LocalDate day) {
+        return day == null ? Optional.empty() : engine.statistics(day);
+    }
+}

@@ -1,0 +1,89 @@
+package org.openhall.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.WindowView;
+import org.openhall.api.runtime.HallHome;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/** Configuration files in etc/ change the running hall; a bad one is refused and the last good stays. */
+@ExtendWith(ServiceExtension.class)
+class QueueConfigurationTest {
+
+    @InjectService
+    HallHome home;
+
+    @InjectService
+    ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = 30_000)
+    HallQueue queue;
+
+    @AfterEach
+    void removeTestFiles() throws IOException {
+        Files.deleteIfExists(file("8"));
+        Files.deleteIfExists(file("9"));
+        Poll.until("windows 8 and 9 gone", () -> window("8").isEmpty() && window("9").isEmpty());
+    }
+
+    Path file(String window) {
+        return home.etc().resolve("org.openhall.window-" + window + ".cfg");
+    }
+
+    void write(String window, String content) throws IOException {
+        Path part = home.etc().resolve(".window-" + window + ".part");
+        Files.writeString(part, content, StandardCharsets.UTF_8);
+        Files.move(part, file(window), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Optional<WindowView> window(String id) {
+        return queue.snapshot().windows().stream().filter(w -> w.id().equals(id)).findFirst();
+    }
+
+    @Test
+    void aNewWindowFileOpensAWindowAndABadEditOfItIsRefused() throws Exception {
+        write("9", "id = 9\nname = 9号窗口\ncategories = A\n");
+        WindowView nine = Poll.until("window 9 in the hall", Poll.DEFAULT, () -> window("9"));
+        assertEquals(List.of("A"), nine.categories());
+        assertEquals("9号窗口", nine.name());
+
+        // A bad edit: category Z does not exist. Wait until Config Admin has it …
+        write("9", "id = 9\nname = 9号窗口\ncategories = A,Z\n");
+        Poll.until("Config Admin has the bad window 9", () -> categoriesInConfigAdmin("9").contains("Z"));
+        // … then make a good change elsewhere: Config Admin delivers updates in order, so once
+        // window 8 shows, the bad update of window 9 has been processed, and refused.
+        write("8", "id = 8\ncategories = B\n");
+        Poll.until("window 8 in the hall", () -> window("8").isPresent());
+        assertEquals(List.of("A"), window("9").orElseThrow().categories(), "the last good window 9 stays");
+    }
+
+    String categoriesInConfigAdmin(String window) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations(
+                    "(&(service.factoryPid=org.openhall.window)(id=" + window + "))");
+            if (found == null) {
+                return "";
+            }
+            Dictionary<String, Object> p = found[0].getProperties();
+            return p == null ? "" : String.valueOf(p.get("categories"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
