@@ -118,6 +118,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * The first entry written at or after a time: where to cut when keeping a number of days.
+     * Scans the entries (no index on time): meant for a daily retention run, not a hot path.
+     *
+     * @param timeMillis milliseconds since the epoch
+     * @return the smallest seq whose entry's time is {@code >= timeMillis}, or {@code lastSeq() + 1}
+     *         when there is none
+     * @throws JournalException if the journal is closed or reading failed
+     * @since 1.1
+     */
+    public long firstSeqAtOrAfter(long timeMillis) throws JournalException {
+        return engine.firstSeqAtOrAfter(timeMillis, lastSeq() + 1);
+    }
+
+    /**
      * @param requestId a request id
      * @return the durable record of that request, if any (recorded and not yet pruned)
      * @throws JournalException if the journal is closed or reading failed

@@ -62,6 +62,18 @@ class JournalTest {
     }
 
     @Test
+    void firstSeqAtOrAfterFindsWhereAPeriodStarts() throws Exception {
+        try (Journal journal = open(dir.resolve("journal.db"))) {
+            await(journal.append(List.of(new Entry("a", 100, new byte[0]), new Entry("b", 200, new byte[0])), null).durable());
+            await(journal.append(List.of(new Entry("c", 300, new byte[0])), null).durable());
+            assertEquals(1, journal.firstSeqAtOrAfter(0));
+            assertEquals(2, journal.firstSeqAtOrAfter(150));
+            assertEquals(3, journal.firstSeqAtOrAfter(300));
+            assertEquals(4, journal.firstSeqAtOrAfter(301), "none: one past the last");
+        }
+    }
+
+    @Test
     void appendCopiesTheCallersArrays() throws Exception {
         try (Journal journal = open(dir.resolve("j.db"))) {
             byte[] payload = utf8("original");

@@ -366,6 +366,18 @@ public final class JournalEngine {
         });
     }
 
+    public long firstSeqAtOrAfter(long timeMillis, long none) throws JournalException {
+        return read("finding the first entry at or after " + timeMillis, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM entry WHERE time_ms >= ?")) {
+                ps.setLong(1, timeMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    long seq = rs.next() ? rs.getLong(1) : 0;
+                    return seq == 0 ? none : seq;
+                }
+            }
+        });
+    }
+
     public List<StoredRequest> requestsSince(long sinceMillis) throws JournalException {
         return readRequests("reading requests recorded since " + sinceMillis,
                 SELECT_REQUEST + " WHERE recorded_at >= ? ORDER BY after_seq, rowid", sinceMillis);
