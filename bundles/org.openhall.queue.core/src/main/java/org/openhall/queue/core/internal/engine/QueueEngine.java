@@ -86,7 +86,7 @@ public final class QueueEngine implements AutoCloseable {
     private final Journal journal;
     private final Clock clock;
     private final Supplier<CallingPolicy> policy;
-    private final ResultCodec results = new ResultCodec(Json.mapper());
+    private final ResultCodec results = new ResultCodec();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Completion> requests = new ConcurrentHashMap<>();
 
@@ -269,6 +269,7 @@ public final class QueueEngine implements AutoCloseable {
             LOG.info("Business day {} started at seq {}", today, seq);
             snapshot(now);
             forgetOldRequests(now);
+            prune(now);
         } else {
             LOG.error("Day rollover to {} refused: {}", today, ((Decision.Rejected) decision).error());
         }
@@ -292,6 +293,17 @@ public final class QueueEngine implements AutoCloseable {
     private void snapshot(Instant now) throws JournalException {
         journal.saveSnapshot(seq, now.toEpochMilli(), StateCodec.encode(state));
         eventsSinceSnapshot = 0;
+    }
+
+    /**
+     * Retention: journal entries older than the configured number of days go, once a snapshot
+     * covers them (the journal never deletes what no snapshot covers); request records older than
+     * {@link #REQUEST_MEMORY} go too. The statistics of the days kept live in the state.
+     */
+    private void prune(Instant now) throws JournalException {
+        int days = state.config().settings().retentionDays();
+        long keepFrom = journal.firstSeqAtOrAfter(now.minus(Duration.ofDays(days)).toEpochMilli());
+        journal.prune(keepFrom, now.minus(REQUEST_MEMORY).toEpochMilli());
     }
 
     private void forgetOldRequests(Instant now) {

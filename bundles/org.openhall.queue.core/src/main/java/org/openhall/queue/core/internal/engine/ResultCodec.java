@@ -9,6 +9,7 @@ import org.openhall.api.queue.QueueError;
 import org.openhall.api.queue.Result;
 import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.WindowView;
+import org.openhall.queue.core.domain.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +27,7 @@ final class ResultCodec {
             "TicketView", TicketView.class,
             "WindowView", WindowView.class);
 
-    private final ObjectMapper json;
-
-    ResultCodec(ObjectMapper json) {
-        this.json = json;
-    }
+    private final ObjectMapper json = Json.MAPPER;
 
     byte[] encode(Result<?> result) {
         ObjectNode node = json.createObjectNode();

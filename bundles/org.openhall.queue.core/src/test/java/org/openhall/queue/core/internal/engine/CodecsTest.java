@@ -21,7 +21,7 @@ import org.openhall.api.queue.WindowView;
 
 class CodecsTest {
 
-    final ResultCodec results = new ResultCodec(Json.mapper());
+    final ResultCodec results = new ResultCodec();
 
     static final TicketView TICKET = new TicketView("A012", "A", "A01", PriorityClass.GREEN_CHANNEL,
             TicketState.CALLED, Instant.parse("2026-11-22T01:02:03Z"), Instant.parse("2026-11-22T01:12:03Z"), 1,

@@ -31,6 +31,10 @@ final class TestHalls {
 
     /** Categories A and B, {@code windows} windows serving both, one staff member per window (s1, s2, …). */
     static HallConfig hall(int windows) {
+        return hall(windows, QueueSettings.DEFAULTS);
+    }
+
+    static HallConfig hall(int windows, QueueSettings settings) {
         Map<DayOfWeek, List<OpeningHours>> hours = new EnumMap<>(DayOfWeek.class);
         for (DayOfWeek d : DayOfWeek.values()) {
             hours.put(d, List.of(new OpeningHours(LocalTime.MIN, LocalTime.MAX)));
@@ -44,6 +48,6 @@ final class TestHalls {
         return new HallConfig("test", "测试大厅", ZoneId.of("Asia/Shanghai"), hours, Set.of(),
                 List.of(new CategoryConfig("A", "社保", List.of(new ServiceItemConfig("A01", "转移", Duration.ofMinutes(15), List.of("身份证")))),
                         new CategoryConfig("B", "不动产", List.of())),
-                ws, staff, QueueSettings.DEFAULTS);
+                ws, staff, settings);
     }
 }
