@@ -1,6 +1,7 @@
 package org.openhall.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +21,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.WindowView;
 import org.openhall.api.runtime.HallHome;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /** Configuration files in etc/ change the running hall; a bad one is refused and the last good stays. */
+@ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
 class QueueConfigurationTest {
 
@@ -54,6 +66,29 @@ class QueueConfigurationTest {
 
     Optional<WindowView> window(String id) {
         return queue.snapshot().windows().stream().filter(w -> w.id().equals(id)).findFirst();
+    }
+
+    @InjectService
+    MetaTypeService metatype;
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @Test
+    void metatypeDescribesEveryHallConfigurationForConsoles() {
+        Bundle core = Stream.of(context.getBundles()).filter(b -> "org.openhall.queue.core".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        MetaTypeInformation info = metatype.getMetaTypeInformation(core);
+        assertEquals(List.of("org.openhall.hall"), List.of(info.getPids()));
+        assertEquals(Set.of("org.openhall.category", "org.openhall.serviceitem", "org.openhall.window", "org.openhall.staff"),
+                Set.of(info.getFactoryPids()));
+        ObjectClassDefinition window = info.getObjectClassDefinition("org.openhall.window", null);
+        Set<String> keys = Stream.of(window.getAttributeDefinitions(ObjectClassDefinition.ALL)).map(a -> a.getID())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("id", "name", "categories", "standby"), keys);
+        ObjectClassDefinition hall = info.getObjectClassDefinition("org.openhall.hall", null);
+        assertTrue(Stream.of(hall.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                .anyMatch(a -> a.getID().equals("fairness.maxConsecutivePriorityCalls")));
     }
 
     @Test
