@@ -1,7 +1,6 @@
 package org.openhall.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -79,10 +78,15 @@ class RuntimeProcessTest {
         Path home = HallProcess.demoHome(tmp);
         try (HallProcess hall = HallProcess.startRunScript(home, "--console")) {
             hall.await(HallProcess.READY, START);
+            // READY means ready: the queue and its commands answer at once.
+            hall.send("hall:status");
+            hall.await(Pattern.compile("开放政务服务大厅\\(演示\\) \\(demo\\)"), Duration.ofSeconds(10));
             hall.send("lb org.openhall");
             hall.await(Pattern.compile("Active.*OpenHall Boot"), Duration.ofSeconds(10));
-            assertFalse(hall.output().isEmpty());
-            assertTrue(hall.terminate(STOP));
+            assertEquals(0, hall.count(Pattern.compile("Command not found|UNAVAILABLE")), hall.output());
+            hall.send("exit 0"); // as the README says: exit stops the hall
+            hall.awaitEndOfOutput(STOP);
+            assertEquals(1, hall.count(STOPPED), hall.output());
         }
     }
 }

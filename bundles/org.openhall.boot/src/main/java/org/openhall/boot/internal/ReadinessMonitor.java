@@ -1,15 +1,21 @@
 package org.openhall.boot.internal;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.runtime.HallReady;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -20,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs {@code OpenHall READY in N ms} exactly once, when the launcher has installed and started
- * every run bundle and every component marked {@link HallReady#REQUIRED_PROPERTY} is usable; then
+ * every run bundle, the framework has reached its beginning start level, every bundle it should
+ * have started is active with its components known to DS, and every component marked {@link HallReady#REQUIRED_PROPERTY} is usable; then
  * registers {@link HallReady}. Until then it says every {@value #REPORT_EVERY_MS} ms what it is
  * still waiting for. Device components are never required, so a dead device cannot hold READY back.
  *
@@ -45,6 +52,7 @@ public final class ReadinessMonitor {
     private final long started = System.currentTimeMillis();
     private long lastReport = started;
     private volatile ServiceRegistration<HallReady> registration;
+    private final Set<Long> unresolvedReported = new HashSet<>();
 
     @Activate
     public ReadinessMonitor(BundleContext context, @Reference ServiceComponentRuntime scr) {
@@ -62,6 +70,15 @@ public final class ReadinessMonitor {
         try {
             if (!launcherDone()) {
                 reportIfDue("the launcher to start the run bundles");
+                return;
+            }
+            if (!startLevelReached()) {
+                reportIfDue("the framework to reach its beginning start level");
+                return;
+            }
+            String starting = bundleStillStarting();
+            if (starting != null) {
+                reportIfDue(starting);
                 return;
             }
             List<String> waiting = RequiredComponents.notReady(scr.getComponentDescriptionDTOs(),
@@ -88,6 +105,58 @@ public final class ReadinessMonitor {
         } catch (InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * The launcher raises the start level asynchronously: until the framework reached its beginning
+     * start level, the bundles of the higher levels (the queue core among them) have not started
+     * and their components are not even known yet.
+     */
+    private boolean startLevelReached() {
+        String beginning = context.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL);
+        int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
+        FrameworkStartLevel level = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkStartLevel.class);
+        return level.getStartLevel() >= target;
+    }
+
+    /**
+     * A bundle the framework should have started by now (persistently started, at or below the
+     * active start level) that is not ACTIVE yet, or whose components SCR has not picked up yet.
+     * A bundle that cannot even resolve (a broken drop-in) is reported once and not waited for:
+     * it must not keep the hall from becoming ready.
+     */
+    private String bundleStillStarting() {
+        int active = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkStartLevel.class).getStartLevel();
+        for (Bundle b : context.getBundles()) {
+            if (b.getBundleId() == 0 || b.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            BundleStartLevel level = b.adapt(BundleStartLevel.class);
+            if (level == null || !level.isPersistentlyStarted() || level.getStartLevel() > active) {
+                continue;
+            }
+            boolean lazy = Constants.ACTIVATION_LAZY.equals(b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY));
+            switch (b.getState()) {
+            case Bundle.INSTALLED:
+                if (unresolvedReported.add(b.getBundleId())) {
+                    LOG.warn("Bundle {} cannot be resolved and is not started; the hall does not wait for it",
+                            b.getSymbolicName());
+                }
+                continue;
+            case Bundle.RESOLVED:
+                return "bundle " + b.getSymbolicName() + " to start";
+            case Bundle.STARTING:
+                if (!lazy) {
+                    return "bundle " + b.getSymbolicName() + " to start";
+                }
+                continue;
+            default:
+                if (b.getHeaders("").get("Service-Component") != null && scr.getComponentDescriptionDTOs(b).isEmpty()) {
+                    return "the components of " + b.getSymbolicName();
+                }
+            }
+        }
+        return null;
     }
 
     private void reportIfDue(String what) {
