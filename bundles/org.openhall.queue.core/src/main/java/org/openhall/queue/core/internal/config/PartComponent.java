@@ -3,11 +3,16 @@ package org.openhall.queue.core.internal.config;
 import java.util.Map;
 
 import org.osgi.service.component.ComponentConstants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the five configuration components share: parse a file's properties into a part, hand it to
+ * What the five configuration components ({@code *Part}) share, lifecycle and registry reference
+ * included: parse a file's properties into a part, hand it to
  * the registry, and on a bad file log file, key and reason and keep the last good part.
  */
 abstract class PartComponent {
@@ -26,7 +31,24 @@ abstract class PartComponent {
         this.parser = parser;
     }
 
-    abstract HallConfigRegistry registry();
+    /** Inherited by the five components (bnd: -dsannotations-options: inherit). */
+    @Reference
+    HallConfigRegistry registry;
+
+    HallConfigRegistry registry() {
+        return registry;
+    }
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        update(properties);
+    }
+
+    @Deactivate
+    void deactivate(int reason) {
+        remove(reason);
+    }
 
     final void update(Map<String, ?> properties) {
         pid = String.valueOf(properties.get("service.pid"));
