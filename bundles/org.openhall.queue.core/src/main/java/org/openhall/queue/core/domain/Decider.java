@@ -149,6 +149,7 @@ final class Decider {
     private Decision callNext(Command.CallNext x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         if (w.state != WindowState.IDLE) {
             throw refuse(ErrorCode.ILLEGAL_STATE, "window " + wc.id() + " already has ticket " + w.ticketNumber
@@ -202,6 +203,7 @@ final class Decider {
     private Decision recall(Command.Recall x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         Ticket t = requireWindowTicket(wc, w, WindowState.CALLING, "recall");
         DomainEvent e = new DomainEvent.TicketRecalled(now, x.actor(), t.number, t.categoryId, wc.id(), w.staffId,
@@ -212,6 +214,7 @@ final class Decider {
     private Decision start(Command.Start x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         Ticket t = requireWindowTicket(wc, w, WindowState.CALLING, "start serving");
         DomainEvent e = new DomainEvent.ServiceStarted(now, x.actor(), t.number, t.categoryId, wc.id(), w.staffId,
@@ -222,6 +225,7 @@ final class Decider {
     private Decision markNoShow(Command.MarkNoShow x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         Ticket t = requireWindowTicket(wc, w, WindowState.CALLING, "mark a no-show");
         DomainEvent e = new DomainEvent.TicketNoShow(now, x.actor(), t.number, t.categoryId, wc.id(), w.staffId,
@@ -238,6 +242,7 @@ final class Decider {
         }
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         Ticket t = requireWindowTicket(wc, w, WindowState.SERVING, "finish a transaction");
         ServiceItemConfig item;
@@ -271,6 +276,7 @@ final class Decider {
         }
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         requireActive(w);
         if (w.state != WindowState.CALLING && w.state != WindowState.SERVING) {
             throw refuse(ErrorCode.ILLEGAL_STATE, "window " + wc.id() + " has no ticket called or in service to transfer");
@@ -375,6 +381,7 @@ final class Decider {
         }
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         if (!w.isOpen()) {
             throw refuse(ErrorCode.WINDOW_NOT_OPEN, "window " + wc.id() + " is closed");
         }
@@ -402,6 +409,7 @@ final class Decider {
     private Decision resume(Command.Resume x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         if (!w.isOpen()) {
             throw refuse(ErrorCode.WINDOW_NOT_OPEN, "window " + wc.id() + " is closed");
         }
@@ -445,6 +453,7 @@ final class Decider {
     private Decision closeWindow(Command.CloseWindow x) {
         WindowConfig wc = windowConfig(x.windowId());
         WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
         if (!w.isOpen()) {
             throw refuse(ErrorCode.WINDOW_NOT_OPEN, "window " + wc.id() + " is already closed");
         }
@@ -544,6 +553,17 @@ final class Decider {
     private WindowConfig windowConfig(String id) {
         require(id, "windowId");
         return config.window(id).orElseThrow(() -> refuse(ErrorCode.UNKNOWN_WINDOW, "no window " + id));
+    }
+
+    /**
+     * R17: staff act under their own id. A STAFF actor may work a window only while signed in at
+     * it; devices (a window's caller keypad) and the system act for whoever is signed in.
+     */
+    private static void requireSignedIn(Actor actor, WindowSlot w) {
+        if (actor.kind() == Actor.Kind.STAFF && w.staffId != null && !actor.id().equals(w.staffId)) {
+            throw refuse(ErrorCode.BAD_CREDENTIALS, "staff " + actor.id() + " is not signed in at window " + w.id
+                    + " (staff " + w.staffId + " is); every action is attributed to the person doing it (R17)");
+        }
     }
 
     /** A window that calls, starts, finishes … must be open and not paused (R4). */

@@ -18,6 +18,7 @@ import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.Finish;
 import org.openhall.api.queue.PauseKind;
+import org.openhall.api.queue.QueueError;
 import org.openhall.api.queue.TicketState;
 import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.TransferTarget;
@@ -146,6 +147,22 @@ class WindowTransitionsTest {
             }
         }
         assertEquals(STATES.size() * COMMANDS.size(), checked);
+    }
+
+    @Test
+    void staffWorkOnlyTheWindowTheySignedInAtWhileDevicesActForTheSignedInStaff() {
+        TestHall h = new TestHall();
+        h.issue("A");
+        h.open("1"); // staff 1001
+        String before = h.json();
+        QueueError e = h.err(ErrorCode.BAD_CREDENTIALS, new Command.CallNext(Actor.staff("1002"), "1"));
+        assertTrue(e.message().contains("R17"), e.message());
+        h.err(ErrorCode.BAD_CREDENTIALS, new Command.CloseWindow(Actor.staff("1002"), "1"));
+        h.err(ErrorCode.BAD_CREDENTIALS, new Command.Pause(Actor.staff("1002"), "1", PauseKind.BRIEF, "x"));
+        assertEquals(before, h.json(), "refusals change nothing");
+        // The window's caller keypad acts for whoever is signed in; the event names that staff member.
+        TicketView called = (TicketView) h.ok(new Command.CallNext(Actor.device("caller-1"), "1"));
+        assertEquals("1", called.windowId());
     }
 
     @Test
