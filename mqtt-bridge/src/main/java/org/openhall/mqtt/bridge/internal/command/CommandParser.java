@@ -1,0 +1,303 @@
+package org.openhall.mqtt.bridge.internal.command;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.openhall.api.queue.Actor;
+import org.openhall.api.queue.Appointment;
+import org.openhall.api.queue.Finish;
+import org.openhall.api.queue.ManualCase;
+import org.openhall.api.queue.Outcome;
+import org.openhall.api.queue.PauseKind;
+import org.openhall.api.queue.PriorityClass;
+import org.openhall.api.queue.Request;
+import org.openhall.api.queue.TransferTarget;
+import org.openhall.mqtt.bridge.internal.command.Operation.OnWindow;
+import org.openhall.mqtt.bridge.internal.payload.Json;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads and validates commands of contract v1 ({@code commands/{name}}, docs/mqtt.md and
+ * docs/mqtt/schemas/command.json). Checks run in a fixed order: size, UTF-8, JSON object, the
+ * envelope ({@code requestId}, {@code clientId}, {@code replyTo}, {@code actorStaffId}), the
+ * command name, its arguments. The first failure rejects the command; nothing reaches the queue.
+ * Values are checked for type and form here; whether a window or category exists is the queue
+ * core's answer.
+ */
+public final class CommandParser {
+
+    /** Default longest payload accepted: 16 KiB. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024;
+
+    /** The command names of contract v1. */
+    public static final Set<String> COMMANDS = Set.of("issue-ticket", "check-in", "call-next", "recall", "start",
+            "finish", "transfer", "no-show", "reactivate", "pause", "resume", "open-window", "close-window",
+            "manual-case");
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern CATEGORY = Pattern.compile("[A-Z]");
+    private static final Pattern TICKET = Pattern.compile("[A-Z][0-9]{3}");
+    private static final int MAX_ID = 64;
+    private static final int MAX_TEXT = 500;
+    private static final int MAX_TOPIC = 256;
+
+    private final int maxPayloadBytes;
+
+    public CommandParser(int maxPayloadBytes) {
+        if (maxPayloadBytes < 256) {
+            throw new IllegalArgumentException("maxPayloadBytes must be at least 256, got " + maxPayloadBytes);
+        }
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Reads one command; never throws for bad input. */
+    public ParsedCommand parse(String name, byte[] payload) {
+        if (payload.length > maxPayloadBytes) {
+            return new ParsedCommand.Rejected(name, null, null, null, InputError.PAYLOAD_TOO_LARGE,
+                    "payload has " + payload.length + " bytes, at most " + maxPayloadBytes + " are accepted");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            return new ParsedCommand.Rejected(name, null, null, null, InputError.INVALID_UTF8,
+                    "payload is not valid UTF-8");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            return new ParsedCommand.Rejected(name, null, null, null, InputError.MALFORMED_JSON,
+                    "payload is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            return new ParsedCommand.Rejected(name, null, null, null, InputError.MALFORMED_JSON,
+                    "payload must be one JSON object");
+        }
+        Fields f = new Fields(root);
+        // What can be read of the envelope addresses the reply even when the command is rejected.
+        String requestId = f.peekString("requestId");
+        if (requestId != null && (requestId.isEmpty() || requestId.length() > Request.MAX_REQUEST_ID_LENGTH)) {
+            requestId = null;
+        }
+        String clientId = f.peekString("clientId");
+        if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
+            clientId = null;
+        }
+        String replyTo = f.peekString("replyTo");
+        if (replyTo != null && !validTopic(replyTo)) {
+            replyTo = null;
+        }
+        try {
+            String rid = f.string("requestId", Request.MAX_REQUEST_ID_LENGTH);
+            String cid = f.matching("clientId", CLIENT_ID, "letters, digits, '.', '_', '-', at most 64");
+            String reply = f.optString("replyTo", MAX_TOPIC);
+            if (reply != null && !validTopic(reply)) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "replyTo must be a topic name without wildcards");
+            }
+            String staff = f.optString("actorStaffId", MAX_ID);
+            if (!COMMANDS.contains(name)) {
+                throw new CommandException(InputError.UNKNOWN_COMMAND, "unknown command '" + name + "'");
+            }
+            Actor actor = staff != null ? Actor.staff(staff) : Actor.device(cid);
+            Operation op = operation(name, f);
+            return new ParsedCommand.Valid(name, Request.by(actor, rid), cid, reply, op);
+        } catch (CommandException e) {
+            return new ParsedCommand.Rejected(name, requestId, clientId, replyTo, e.code(), e.getMessage());
+        }
+    }
+
+    private static boolean validTopic(String t) {
+        return !t.isEmpty() && t.length() <= MAX_TOPIC && t.indexOf('#') < 0 && t.indexOf('+') < 0
+                && t.indexOf('\u0000') < 0;
+    }
+
+    private static Operation operation(String name, Fields f) throws CommandException {
+        return switch (name) {
+            case "issue-ticket" -> new Operation.IssueTicket(f.matching("category", CATEGORY, "one letter A-Z"),
+                    f.optEnum("priority", PriorityClass.class, Set.of(PriorityClass.NORMAL, PriorityClass.GREEN_CHANNEL),
+                            PriorityClass.NORMAL),
+                    f.optString("serviceItem", MAX_ID));
+            case "check-in" -> {
+                String code = f.string("code", MAX_ID);
+                String category = f.matching("category", CATEGORY, "one letter A-Z");
+                Instant start = f.instant("slotStart");
+                Instant end = f.instant("slotEnd");
+                if (!end.isAfter(start)) {
+                    throw new CommandException(InputError.INVALID_ARGUMENT, "slotEnd must be after slotStart");
+                }
+                yield new Operation.CheckIn(new Appointment(code, category, start, end));
+            }
+            case "call-next" -> onWindow(OnWindow.Kind.CALL_NEXT, f);
+            case "recall" -> onWindow(OnWindow.Kind.RECALL, f);
+            case "start" -> onWindow(OnWindow.Kind.START, f);
+            case "no-show" -> onWindow(OnWindow.Kind.NO_SHOW, f);
+            case "resume" -> onWindow(OnWindow.Kind.RESUME, f);
+            case "close-window" -> onWindow(OnWindow.Kind.CLOSE, f);
+            case "finish" -> new Operation.FinishService(f.string("window", MAX_ID), finish(f));
+            case "transfer" -> new Operation.Transfer(f.string("window", MAX_ID),
+                    new TransferTarget(f.matching("toCategory", CATEGORY, "one letter A-Z"), f.optString("toWindow", MAX_ID)));
+            case "reactivate" -> new Operation.Reactivate(f.matching("ticket", TICKET, "a ticket number like A012"));
+            case "pause" -> new Operation.Pause(f.string("window", MAX_ID),
+                    f.reqEnum("kind", PauseKind.class, Set.of(PauseKind.values())), f.optString("reason", MAX_TEXT));
+            case "open-window" -> new Operation.OpenWindow(f.string("window", MAX_ID), f.string("staffId", MAX_ID),
+                    f.string("credential", 128));
+            case "manual-case" -> {
+                String category = f.matching("category", CATEGORY, "one letter A-Z");
+                String window = f.string("window", MAX_ID);
+                String staffId = f.string("staffId", MAX_ID);
+                Instant arrived = f.instant("arrivedAt");
+                Instant started = f.instant("startedAt");
+                Instant finished = f.instant("finishedAt");
+                if (started.isBefore(arrived) || finished.isBefore(started)) {
+                    throw new CommandException(InputError.INVALID_ARGUMENT, "times must be arrivedAt <= startedAt <= finishedAt");
+                }
+                Finish finish = finish(f);
+                yield new Operation.RecordManualCase(new ManualCase(category, finish.serviceItemId(), window, staffId,
+                        arrived, started, finished, finish));
+            }
+            default -> throw new CommandException(InputError.UNKNOWN_COMMAND, "unknown command '" + name + "'");
+        };
+    }
+
+    private static Operation onWindow(OnWindow.Kind kind, Fields f) throws CommandException {
+        return new OnWindow(kind, f.string("window", MAX_ID));
+    }
+
+    private static Finish finish(Fields f) throws CommandException {
+        Outcome outcome = f.reqEnum("outcome", Outcome.class,
+                Set.of(Outcome.DONE, Outcome.MATERIALS_INCOMPLETE, Outcome.REFUSED));
+        Finish finish = switch (outcome) {
+            case DONE -> Finish.done();
+            case MATERIALS_INCOMPLETE -> Finish.materialsIncomplete(f.stringList("missingMaterials", MAX_TEXT));
+            case REFUSED -> Finish.refused(f.string("reason", MAX_TEXT), f.string("legalBasis", MAX_TEXT));
+            case TRANSFERRED -> throw new IllegalStateException("excluded above");
+        };
+        String item = f.optString("serviceItem", MAX_ID);
+        return item == null ? finish : finish.withServiceItem(item);
+    }
+
+    /** Typed access to the object's fields, each failure naming the field. */
+    private static final class Fields {
+        private final JsonNode root;
+
+        Fields(JsonNode root) {
+            this.root = root;
+        }
+
+        private JsonNode present(String field) {
+            JsonNode n = root.get(field);
+            return n == null || n.isNull() ? null : n;
+        }
+
+        String peekString(String field) {
+            JsonNode n = present(field);
+            return n != null && n.isTextual() ? n.textValue() : null;
+        }
+
+        String optString(String field, int maxLength) throws CommandException {
+            JsonNode n = present(field);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be a string");
+            }
+            String s = n.textValue();
+            if (s.isBlank() || s.length() > maxLength) {
+                throw new CommandException(InputError.INVALID_ARGUMENT,
+                        "'" + field + "' must have 1.." + maxLength + " characters and not be blank");
+            }
+            return s;
+        }
+
+        String string(String field, int maxLength) throws CommandException {
+            String s = optString(field, maxLength);
+            if (s == null) {
+                throw new CommandException(InputError.MISSING_FIELD, "'" + field + "' is required");
+            }
+            return s;
+        }
+
+        String matching(String field, Pattern p, String what) throws CommandException {
+            String s = string(field, MAX_TOPIC);
+            if (!p.matcher(s).matches()) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "'" + field + "' must be " + what);
+            }
+            return s;
+        }
+
+        <E extends Enum<E>> E optEnum(String field, Class<E> type, Set<E> allowed, E dflt) throws CommandException {
+            String s = optString(field, MAX_ID);
+            if (s == null) {
+                return dflt;
+            }
+            return toEnum(field, s, type, allowed);
+        }
+
+        <E extends Enum<E>> E reqEnum(String field, Class<E> type, Set<E> allowed) throws CommandException {
+            return toEnum(field, string(field, MAX_ID), type, allowed);
+        }
+
+        private static <E extends Enum<E>> E toEnum(String field, String s, Class<E> type, Set<E> allowed)
+                throws CommandException {
+            for (E e : allowed) {
+                if (e.name().equals(s)) {
+                    return e;
+                }
+            }
+            List<String> names = allowed.stream().map(Enum::name).sorted().toList();
+            throw new CommandException(InputError.INVALID_ARGUMENT, "'" + field + "' must be one of " + names);
+        }
+
+        Instant instant(String field) throws CommandException {
+            String s = string(field, MAX_ID);
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new CommandException(InputError.INVALID_ARGUMENT,
+                        "'" + field + "' must be an ISO-8601 UTC time like 2026-11-22T08:40:01Z");
+            }
+        }
+
+        List<String> stringList(String field, int maxLength) throws CommandException {
+            JsonNode n = present(field);
+            if (n == null) {
+                throw new CommandException(InputError.MISSING_FIELD, "'" + field + "' is required");
+            }
+            if (!n.isArray()) {
+                throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be an array of strings");
+            }
+            if (n.isEmpty()) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "'" + field + "' must not be empty");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isTextual()) {
+                    throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be an array of strings");
+                }
+                if (e.textValue().isBlank() || e.textValue().length() > maxLength) {
+                    throw new CommandException(InputError.INVALID_ARGUMENT,
+                            "items of '" + field + "' must have 1.." + maxLength + " characters");
+                }
+                out.add(e.textValue());
+            }
+            return out;
+        }
+    }
+}

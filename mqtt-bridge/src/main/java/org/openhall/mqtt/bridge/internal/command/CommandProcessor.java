@@ -1,0 +1,107 @@
+package org.openhall.mqtt.bridge.internal.command;
+
+import java.util.Objects;
+
+import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.QueueError;
+import org.openhall.api.queue.Result;
+import org.openhall.mqtt.bridge.internal.payload.Json;
+import org.openhall.mqtt.bridge.internal.payload.Payloads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns one command message into one queue operation and its reply (docs/mqtt.md, "Commands").
+ * A rejected command is logged once (WARN: topic, client, code; never the payload, which may hold a
+ * PIN) and changes nothing. The queue core is idempotent by request id, so a repeated command
+ * gets the first reply again.
+ */
+public final class CommandProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
+
+    /** Reply topic suffix when the sender could not be identified. */
+    public static final String UNIDENTIFIED = "_unidentified";
+
+    private final String root;
+    private final CommandParser parser;
+    private final Payloads payloads;
+    private final HallQueue queue;
+
+    /**
+     * @param root     the topic root, {@code openhall/v1/{hallId}}
+     * @param parser   the command reader
+     * @param payloads result payloads
+     * @param queue    the queue the operations run on
+     */
+    public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.payloads = Objects.requireNonNull(payloads, "payloads");
+        this.queue = Objects.requireNonNull(queue, "queue");
+    }
+
+    /** A reply to publish (QoS 1, not retained). */
+    public record Reply(String topic, ObjectNode payload) {
+        public byte[] bytes() {
+            return Json.bytes(payload);
+        }
+    }
+
+    /**
+     * Handles the message received on {@code topic} ({@code {root}/commands/{name}}).
+     *
+     * @return the reply, also for rejected commands
+     */
+    public Reply handle(String topic, byte[] payload) {
+        String prefix = root + "/commands/";
+        String name = topic.startsWith(prefix) ? topic.substring(prefix.length()) : topic;
+        ParsedCommand parsed = parser.parse(name, payload);
+        String replyTopic = replyTopic(parsed);
+        if (parsed instanceof ParsedCommand.Rejected r) {
+            LOG.warn("Command rejected: topic {}, client {}, request {}: {} ({})", topic, r.clientId(), r.requestId(),
+                    r.code(), r.message());
+            return new Reply(replyTopic, error(r.requestId(), r.code().name(), r.message(), false));
+        }
+        ParsedCommand.Valid v = (ParsedCommand.Valid) parsed;
+        Result<?> result;
+        try {
+            result = v.operation().apply(queue, v.request());
+        } catch (RuntimeException e) {
+            LOG.error("Command {} from {} (request {}) failed unexpectedly", name, v.clientId(), v.requestId(), e);
+            return new Reply(replyTopic, error(v.requestId(), ErrorCode.INTERNAL.name(), "unexpected failure", false));
+        }
+        if (result instanceof Result.Ok<?> ok) {
+            ObjectNode n = Json.object();
+            n.put("requestId", v.requestId());
+            n.put("ok", true);
+            n.set("result", payloads.result(ok.value()));
+            return new Reply(replyTopic, n);
+        }
+        QueueError e = result.error();
+        LOG.info("Command {} from {} (request {}) refused: {} ({})", name, v.clientId(), v.requestId(), e.code(),
+                e.message());
+        return new Reply(replyTopic, error(v.requestId(), e.code().name(), e.message(), e.code().retryable()));
+    }
+
+    private String replyTopic(ParsedCommand p) {
+        if (p.replyTo() != null) {
+            return p.replyTo();
+        }
+        return root + "/replies/" + (p.clientId() != null ? p.clientId() : UNIDENTIFIED);
+    }
+
+    private static ObjectNode error(String requestId, String code, String message, boolean retryable) {
+        ObjectNode n = Json.object();
+        n.put("requestId", requestId);
+        n.put("ok", false);
+        ObjectNode e = n.putObject("error");
+        e.put("code", code);
+        e.put("message", message);
+        e.put("retryable", retryable);
+        return n;
+    }
+}

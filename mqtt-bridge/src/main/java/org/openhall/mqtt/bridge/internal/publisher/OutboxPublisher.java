@@ -1,0 +1,237 @@
+package org.openhall.mqtt.bridge.internal.publisher;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.openhall.mqtt.bridge.internal.outbox.Outbox;
+import org.openhall.mqtt.bridge.internal.outbox.OutboxMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains an {@link Outbox} to one MQTT broker with the Paho v3 client (QoS 1): one message at a
+ * time, in outbox order, each deleted from the outbox only after the broker's PUBACK. On a lost
+ * connection it reconnects with {@link Backoff} (exponential with jitter); what was not
+ * acknowledged is sent again, so nothing queued is lost and the order is kept. The connection sets
+ * the retained Last Will ({@code status} = {@code {"online":false}}); {@code onConnected} runs
+ * after every (re)connect, before draining, so the bridge can queue all retained state again.
+ *
+ * <p>One daemon thread, {@code mqtt-publisher-<clientId>}; {@link #wakeUp()} after adding to the
+ * outbox makes it publish at once.
+ */
+public final class OutboxPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
+    private static final int BATCH = 64;
+
+    /** How to reach the broker. */
+    public record Settings(String serverUri, String clientId, String willTopic, byte[] willPayload,
+            Duration operationTimeout, Duration initialBackoff, Duration maxBackoff) {
+        public Settings {
+            Objects.requireNonNull(serverUri, "serverUri");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(willTopic, "willTopic");
+            Objects.requireNonNull(willPayload, "willPayload");
+            Objects.requireNonNull(operationTimeout, "operationTimeout");
+        }
+    }
+
+    private final Outbox outbox;
+    private final Settings settings;
+    private final Runnable onConnected;
+    private final Backoff backoff;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile boolean connected;
+    private boolean work; // guarded by lock
+    private volatile MqttClient client; // set on the publisher thread; close() uses it after the thread ended
+
+    public OutboxPublisher(Outbox outbox, Settings settings, Runnable onConnected) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.onConnected = Objects.requireNonNull(onConnected, "onConnected");
+        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), Math::random);
+        this.thread = new Thread(this::run, "mqtt-publisher-" + settings.clientId());
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether the publisher is connected to the broker now. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** Tells the publisher that the outbox has new messages. */
+    public void wakeUp() {
+        lock.lock();
+        try {
+            work = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                if (client == null || !client.isConnected()) {
+                    connect();
+                    backoff.reset();
+                    onConnected.run();
+                }
+                if (!drain()) {
+                    awaitWork();
+                }
+            } catch (MqttException | RuntimeException e) {
+                connected = false;
+                if (stopping) {
+                    break;
+                }
+                Duration delay = backoff.next();
+                LOG.warn("MQTT {} at {}: {}; next attempt in {} ms", settings.clientId(), settings.serverUri(),
+                        e.getMessage(), delay.toMillis());
+                disconnectQuietly();
+                pause(delay);
+            }
+        }
+    }
+
+    private void connect() throws MqttException {
+        disconnectQuietly();
+        MqttClient c = new MqttClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout((int) Math.max(1, settings.operationTimeout().toSeconds()));
+        o.setKeepAliveInterval(30);
+        o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
+        c.setTimeToWait(settings.operationTimeout().toMillis());
+        try {
+            c.connect(o);
+        } catch (MqttException e) {
+            c.close(true);
+            throw e;
+        }
+        client = c;
+        connected = true;
+        LOG.info("MQTT {} connected to {}; {} messages queued", settings.clientId(), settings.serverUri(), outbox.size());
+    }
+
+    /** Publishes what is queued; false when the outbox was empty. */
+    private boolean drain() throws MqttException {
+        List<OutboxMessage> batch = outbox.peek(BATCH);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        for (OutboxMessage m : batch) {
+            if (stopping) {
+                return true;
+            }
+            MqttMessage msg = new MqttMessage(m.payload());
+            msg.setQos(1);
+            msg.setRetained(m.retained());
+            IMqttDeliveryToken token = client.getTopic(m.topic()).publish(msg);
+            token.waitForCompletion(settings.operationTimeout().toMillis());
+            if (!token.isComplete()) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            }
+            outbox.acknowledge(m.id());
+        }
+        return true;
+    }
+
+    private void awaitWork() {
+        lock.lock();
+        try {
+            if (!work && !stopping) {
+                changed.await(1, TimeUnit.SECONDS);
+            }
+            work = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pause(Duration delay) {
+        lock.lock();
+        try {
+            long nanos = delay.toNanos();
+            while (!stopping && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void disconnectQuietly() {
+        MqttClient c = client;
+        client = null;
+        connected = false;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.isConnected()) {
+                c.disconnect(100);
+            }
+        } catch (MqttException e) {
+            LOG.debug("MQTT {}: disconnect: {}", settings.clientId(), e.getMessage());
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT {}: close: {}", settings.clientId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Stops publishing. When connected, publishes the Last Will's payload on its topic first (a
+     * clean stop shows as offline too), then disconnects. What is still queued stays in the outbox.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        stopping = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.join(settings.operationTimeout().toMillis() * 2 + 1000);
+        MqttClient c = client;
+        if (c != null && c.isConnected()) {
+            try {
+                MqttMessage offline = new MqttMessage(settings.willPayload());
+                offline.setQos(1);
+                offline.setRetained(true);
+                c.getTopic(settings.willTopic()).publish(offline).waitForCompletion(settings.operationTimeout().toMillis());
+            } catch (MqttException e) {
+                LOG.warn("MQTT {}: the offline status could not be published: {}", settings.clientId(), e.getMessage());
+            }
+        }
+        disconnectQuietly();
+    }
+}

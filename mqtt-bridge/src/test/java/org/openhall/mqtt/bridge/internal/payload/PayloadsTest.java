@@ -1,0 +1,227 @@
+package org.openhall.mqtt.bridge.internal.payload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openhall.api.queue.Actor;
+import org.openhall.api.queue.DayStatistics;
+import org.openhall.api.queue.Finish;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.HallSnapshot;
+import org.openhall.api.queue.ManualCase;
+import org.openhall.api.queue.PauseKind;
+import org.openhall.api.queue.PriorityClass;
+import org.openhall.api.queue.QueueEvents;
+import org.openhall.api.queue.Request;
+import org.openhall.api.queue.TicketView;
+import org.openhall.api.queue.TransferTarget;
+import org.openhall.queue.core.internal.engine.RealQueue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Payloads produced from the real queue core's events, read model and statistics, checked against the schemas. */
+class PayloadsTest {
+
+    static final Set<String> FORBIDDEN = Set.of("name", "citizenName", "idNumber", "idCard", "phone", "phoneNumber",
+            "mobile", "credential", "pin");
+
+    @TempDir
+    Path tmp;
+    RealQueue real;
+    HallQueue q;
+    final Payloads payloads = new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 3);
+    final Request kiosk = Request.by(Actor.device("kiosk-1"));
+    final Request staff1 = Request.by(Actor.staff("s1"));
+
+    @BeforeEach
+    void start() throws Exception {
+        real = new RealQueue(tmp);
+        q = real.queue();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        real.close();
+    }
+
+    void step() {
+        real.clock.advance(Duration.ofSeconds(30));
+    }
+
+    /** Runs every kind of operation, so that the core produces every event type. */
+    void fullDay() {
+        q.openWindow(staff1, "1", "s1", RealQueue.PIN).value();
+        q.issueTicket(kiosk, "A", PriorityClass.GREEN_CHANNEL, "A01").value();
+        q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
+        q.issueTicket(kiosk, "B", PriorityClass.NORMAL, null).value();
+        step();
+        assertEquals("A001", q.callNext(staff1, "1").value().number());
+        q.recall(staff1, "1").value();
+        q.start(staff1, "1").value();
+        step();
+        q.finish(staff1, "1", Finish.materialsIncomplete(List.of("身份证")).withServiceItem("A01")).value();
+        TicketView second = q.callNext(staff1, "1").value();
+        q.markNoShow(staff1, "1").value();
+        q.reactivate(staff1, second.number()).value();
+        q.callNext(staff1, "1").value();
+        q.transfer(staff1, "1", new TransferTarget("B", null)).value();
+        q.pause(staff1, "1", PauseKind.SUSPENDED, "系统维护").value();
+        q.resume(staff1, "1").value();
+        q.closeWindow(staff1, "1").value();
+        Instant now = real.clock.instant();
+        q.recordManualCase(staff1, new ManualCase("A", null, "1", "s1", now.minusSeconds(600), now.minusSeconds(300),
+                now.minusSeconds(60), Finish.done())).value();
+        real.clock.advance(Duration.ofDays(1));
+        q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
+    }
+
+    @Test
+    void everyEventTypeOfTheRealCoreMapsToAValidEventPayload() {
+        fullDay();
+        Set<String> types = new HashSet<>();
+        long expectedSeq = 1;
+        for (Map<String, Object> props : real.events) {
+            ObjectNode n = payloads.event(props);
+            Schemas.assertValid("event.json", n);
+            assertEquals(expectedSeq++, n.get("seq").longValue(), "seq copied, contiguous");
+            assertEquals(props.get(QueueEvents.TYPE), n.get("type").textValue());
+            assertEquals(RealQueue.HALL_ID, n.get("hallId").textValue());
+            n.fieldNames().forEachRemaining(f -> assertFalse(FORBIDDEN.contains(f), "R16: " + f + " in " + n));
+            types.add(n.get("type").textValue());
+        }
+        assertEquals(Set.of(QueueEvents.TICKET_ISSUED, QueueEvents.TICKET_CALLED, QueueEvents.TICKET_RECALLED,
+                QueueEvents.SERVICE_STARTED, QueueEvents.SERVICE_FINISHED, QueueEvents.TICKET_TRANSFERRED,
+                QueueEvents.TICKET_NOSHOW, QueueEvents.TICKET_REACTIVATED, QueueEvents.WINDOW_OPENED,
+                QueueEvents.WINDOW_PAUSED, QueueEvents.WINDOW_RESUMED, QueueEvents.WINDOW_CLOSED,
+                QueueEvents.CASE_RECORDED, QueueEvents.DAY_STARTED), types, "every QueueEvents type was produced and mapped");
+    }
+
+    @Test
+    void callsAndRecallsCarryTheAnnouncementFromTheResourceTemplate() {
+        fullDay();
+        List<String> texts = new ArrayList<>();
+        for (Map<String, Object> props : real.events) {
+            ObjectNode n = payloads.event(props);
+            String type = n.get("type").textValue();
+            if (type.equals(QueueEvents.TICKET_CALLED) || type.equals(QueueEvents.TICKET_RECALLED)) {
+                texts.add(n.get("announcement").textValue());
+            } else {
+                assertFalse(n.has("announcement"), "only calls are announced: " + n);
+            }
+        }
+        assertEquals("请A001号到1号窗口办理", texts.get(0));
+        assertEquals("请A001号到1号窗口办理", texts.get(1), "a recall repeats the text (R14)");
+    }
+
+    @Test
+    void finishedEventCarriesOutcomeAndMissingMaterialsAsAnArray() {
+        fullDay();
+        JsonNode finished = real.events.stream().filter(p -> QueueEvents.SERVICE_FINISHED.equals(p.get(QueueEvents.TYPE)))
+                .map(payloads::event).findFirst().orElseThrow();
+        assertEquals("MATERIALS_INCOMPLETE", finished.get("outcome").textValue());
+        assertEquals("身份证", finished.get("missingMaterials").get(0).textValue());
+        assertEquals("A01", finished.get("serviceItem").textValue());
+        assertTrue(finished.get("time").textValue().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+    }
+
+    @Test
+    void unknownEventPropertiesAreNotCopied() {
+        ObjectNode n = payloads.event(Map.of(QueueEvents.SEQ, 7L, QueueEvents.TYPE, "ticket.issued", QueueEvents.TIME,
+                0L, QueueEvents.TICKET, "A001", QueueEvents.CATEGORY, "A", QueueEvents.PRIORITY, "NORMAL",
+                QueueEvents.ACTOR, "DEVICE:kiosk-1", "phone", "13800000000"));
+        assertFalse(n.has("phone"), "R16: only the contract's fields are copied");
+        Schemas.assertValid("event.json", n);
+    }
+
+    @Test
+    void anEventWithoutSeqIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> payloads.event(Map.of(QueueEvents.TYPE, "ticket.issued", QueueEvents.TIME, 0L)));
+    }
+
+    @Test
+    void snapshotGivesValidCategoryAndWindowStateWithOverflowAlert() {
+        q.openWindow(staff1, "1", "s1", RealQueue.PIN).value();
+        for (int i = 0; i < 4; i++) {
+            q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
+        }
+        q.callNext(staff1, "1").value();
+        q.issueTicket(kiosk, "B", PriorityClass.NORMAL, null).value();
+        q.pause(Request.by(Actor.staff("s1")), "1", PauseKind.BRIEF, "请稍候").value();
+        HallSnapshot snap = q.snapshot();
+        Map<String, ObjectNode> state = payloads.state(snap);
+        assertEquals(Set.of("categories/A", "categories/B", "windows/1", "windows/2"), state.keySet());
+        state.forEach((topic, n) -> {
+            Schemas.assertValid(topic.startsWith("categories/") ? "category.json" : "window.json", n);
+            assertEquals(snap.seq(), n.get("seq").longValue());
+        });
+        ObjectNode a = state.get("categories/A");
+        assertEquals(3, a.get("waiting").intValue(), "A001 was called, three wait");
+        assertTrue(a.get("alert").isNull(), "3 waiting is not more than the threshold 3");
+        assertEquals("A001", a.get("lastCalled").textValue());
+        q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
+        ObjectNode a2 = payloads.state(q.snapshot()).get("categories/A");
+        assertEquals("QUEUE_OVERFLOW", a2.get("alert").get("code").textValue(), "R2: more than the threshold wait");
+        assertEquals(3, a2.get("alert").get("threshold").intValue());
+        ObjectNode w1 = state.get("windows/1");
+        assertEquals("PAUSED", w1.get("state").textValue());
+        assertEquals("BRIEF", w1.get("pause").get("kind").textValue());
+        assertEquals("s1", w1.get("staff").get("id").textValue());
+        assertEquals("员工1", w1.get("staff").get("name").textValue(), "R12: staff name shown");
+        ObjectNode w2 = state.get("windows/2");
+        assertEquals("CLOSED", w2.get("state").textValue());
+        assertTrue(w2.get("staff").isNull());
+        assertTrue(w2.get("pause").isNull());
+    }
+
+    @Test
+    void todaysStatisticsAreValid() {
+        fullDay();
+        LocalDate day = LocalDate.ofInstant(real.clock.instant().minus(Duration.ofDays(1)), java.time.ZoneOffset.UTC);
+        DayStatistics stats = q.statistics(day).orElseThrow();
+        ObjectNode n = payloads.statsToday(stats, real.clock.instant());
+        Schemas.assertValid("stats-today.json", n);
+        assertEquals(day.toString(), n.get("day").textValue());
+        assertTrue(n.get("hall").get("issued").longValue() >= 3);
+        assertTrue(n.get("categories").has("A"));
+    }
+
+    @Test
+    void statusDeviceAndGapPayloadsAreValid() {
+        Instant t = Instant.parse("2026-11-22T08:40:01.112Z");
+        ObjectNode online = payloads.statusOnline("测试大厅", "0.1.0", t, HallOpenState.EXTENDED, t);
+        Schemas.assertValid("status.json", online);
+        assertEquals("extended", online.get("hallState").textValue());
+        assertEquals("2026-11-22T08:40:01.112Z", online.get("started").textValue());
+        Schemas.assertValid("status.json", Payloads.statusOffline());
+        assertEquals("{\"online\":false}", Payloads.statusOffline().toString(), "the Last Will payload");
+        Schemas.assertInvalid("status.json", Json.object().put("online", true));
+
+        ObjectNode device = payloads.device(new DeviceHealth("printer-1", "ticket-printer", DeviceHealth.Status.FAULT,
+                "缺纸", t));
+        Schemas.assertValid("device.json", device);
+        assertEquals("FAULT", device.get("status").textValue());
+
+        ObjectNode gap = payloads.gap(120, 135, t);
+        Schemas.assertValid("gap.json", gap);
+        assertEquals(16, gap.get("count").longValue());
+        assertThrows(IllegalArgumentException.class, () -> payloads.gap(5, 4, t));
+    }
+}
