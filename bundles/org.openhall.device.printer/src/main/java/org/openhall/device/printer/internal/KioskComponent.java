@@ -1,0 +1,180 @@
+package org.openhall.device.printer.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.openhall.api.device.DeviceEvents;
+import org.openhall.api.device.DeviceStatus;
+import org.openhall.api.device.Kiosk;
+import org.openhall.api.device.KioskIssue;
+import org.openhall.api.queue.CategoryView;
+import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.HallSnapshot;
+import org.openhall.api.queue.IssuedTicket;
+import org.openhall.api.queue.PriorityClass;
+import org.openhall.api.queue.Request;
+import org.openhall.api.queue.Result;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A configured kiosk (factory PID {@code org.openhall.kiosk}): issues through {@link HallQueue},
+ * then prints outside any lock of the core on its printer, else its second printer, within the
+ * print timeout; when neither prints, the result says so and the hall screens get the notice
+ * "设备故障,暂停使用" (R5).
+ */
+@Component(configurationPid = "org.openhall.kiosk", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = { Kiosk.class, EventHandler.class },
+        property = EventConstants.EVENT_TOPIC + "=org/openhall/device/status")
+@Designate(ocd = Ocds.Kiosk.class, factory = true)
+public final class KioskComponent implements Kiosk, EventHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KioskComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile HallQueue queue;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<PrinterComponent> printers;
+
+    private volatile Config.Kiosk config;
+    private volatile Texts texts = Texts.defaults();
+    private String id = "?";
+    private boolean noticeActive;
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        Object configuredId = properties.get(KIOSK_ID);
+        id = configuredId == null ? "?" : configuredId.toString();
+        try {
+            config = Config.kiosk(properties);
+        } catch (Config.Problem p) {
+            LOG.error("Rejected configuration {}: key '{}': {}; the kiosk issues nothing", Config.source(properties),
+                    p.key, p.reason);
+            return;
+        }
+        texts = Texts.with(properties);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public KioskIssue issue(Request request, String categoryId, PriorityClass priority) {
+        Config.Kiosk k = config;
+        HallQueue q = queue;
+        if (k == null) {
+            return new KioskIssue(Result.error(ErrorCode.UNAVAILABLE, "kiosk " + id + " has no valid configuration"), false, null, null);
+        }
+        if (!k.categories().contains(categoryId)) {
+            return new KioskIssue(Result.error(ErrorCode.UNKNOWN_CATEGORY, "kiosk " + id + " does not offer " + categoryId), false,
+                    null, null);
+        }
+        if (q == null) {
+            return new KioskIssue(Result.error(ErrorCode.UNAVAILABLE, "the queue core is not running"), false, null, null);
+        }
+        Result<IssuedTicket> r = q.issueTicket(request, categoryId, priority, null);
+        if (!r.isOk()) {
+            return new KioskIssue(r, false, null, null);
+        }
+        IssuedTicket issued = r.value();
+        HallSnapshot s = q.snapshot();
+        String category = s.categories().stream().filter(c -> c.id().equals(categoryId)).map(CategoryView::name)
+                .findFirst().orElse(categoryId);
+        String qr = k.qr() == null ? null : Layout.qrContent(k.qr(), issued.ticket().number(), categoryId, s.hallId());
+        byte[] job = Layout.ticket(texts, s.hallName(), category, issued, qr, k.footer(), k.zone());
+
+        long deadline = System.nanoTime() + k.printTimeout().toNanos();
+        List<String> order = new ArrayList<>();
+        order.add(k.printer());
+        if (k.printer2() != null) {
+            order.add(k.printer2());
+        }
+        for (String printerId : order) {
+            TicketPrinter p = find(printerId);
+            long left = deadline - System.nanoTime();
+            if (p == null || left <= 0) {
+                continue;
+            }
+            if (p.print(job, Duration.ofNanos(left))) {
+                notice(false);
+                return new KioskIssue(r, true, printerId, null);
+            }
+        }
+        LOG.warn("Kiosk {}: ticket {} issued but not printed (printers {})", id, issued.ticket().number(), order);
+        notice(true);
+        return new KioskIssue(r, false, null, texts.get("deviceFault"));
+    }
+
+    /**
+     * A status change of one of its printers: the notice for the hall screens goes up as soon as
+     * none of them can print, not only when a citizen's ticket fails (R5), and down when one can.
+     */
+    @Override
+    public void handleEvent(Event event) {
+        Config.Kiosk k = config;
+        Object device = event.getProperty(DeviceEvents.DEVICE);
+        if (k == null || device == null || !(device.equals(k.printer()) || device.equals(k.printer2()))) {
+            return;
+        }
+        boolean anyOnline = false;
+        for (String printerId : new String[] { k.printer(), k.printer2() }) {
+            TicketPrinter p = printerId == null ? null : find(printerId);
+            anyOnline |= p != null && p.state().status() == DeviceStatus.ONLINE;
+        }
+        notice(!anyOnline);
+    }
+
+    private TicketPrinter find(String printerId) {
+        List<PrinterComponent> all = printers;
+        if (all == null) {
+            return null;
+        }
+        for (PrinterComponent c : all) {
+            if (printerId.equals(c.id())) {
+                return c.printer();
+            }
+        }
+        return null;
+    }
+
+    /** Posts the kiosk's notice for the hall screens when it changes (R5). */
+    private void notice(boolean active) {
+        synchronized (this) {
+            if (noticeActive == active) {
+                return;
+            }
+            noticeActive = active;
+        }
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE), Map.of(
+                    DeviceEvents.TYPE, DeviceEvents.DEVICE_NOTICE,
+                    DeviceEvents.TIME, System.currentTimeMillis(),
+                    DeviceEvents.DEVICE, id,
+                    DeviceEvents.KIND, "kiosk",
+                    DeviceEvents.TEXT, texts.get("deviceFault"),
+                    DeviceEvents.ACTIVE, active)));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.openhall.device.serial;
+
+import java.time.Duration;
+
+/**
+ * One device's attachment to a {@link DeviceLink}: what a driver sends and receives through.
+ * Close it when the driver stops; the link closes with its last endpoint.
+ */
+public final class Endpoint implements AutoCloseable {
+
+    private final DeviceLink link;
+    private final String deviceId;
+    private final DeviceLink.Listener listener;
+    private final Counters counters = new Counters();
+
+    Endpoint(DeviceLink link, String deviceId, DeviceLink.Listener listener) {
+        this.link = link;
+        this.deviceId = deviceId;
+        this.listener = listener;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    DeviceLink.Listener listener() {
+        return listener;
+    }
+
+    /** This device's counters. */
+    public Counters counters() {
+        return counters;
+    }
+
+    public DeviceLink link() {
+        return link;
+    }
+
+    public boolean isUp() {
+        return link.isUp();
+    }
+
+    /**
+     * Sends a frame that has no answer (e.g. a print job).
+     *
+     * @param timeout how long to wait for other devices' requests on the same link to finish
+     */
+    public void send(byte[] frame, Duration timeout) throws LinkException {
+        link.send(this, frame, timeout);
+    }
+
+    /**
+     * Sends a request and returns the first {@code answerLength} bytes that come back, retrying
+     * up to {@code attempts} times in all when nothing comes within {@code timeout}.
+     */
+    public byte[] transact(byte[] request, int answerLength, Duration timeout, int attempts) throws LinkException {
+        return link.transact(this, request, answerLength, timeout, attempts);
+    }
+
+    @Override
+    public void close() {
+        link.detach(this);
+    }
+}
