@@ -84,7 +84,7 @@ class RuntimeProcessTest {
             hall.send("lb org.openhall");
             hall.await(Pattern.compile("Active.*OpenHall Boot"), Duration.ofSeconds(10));
             assertEquals(0, hall.count(Pattern.compile("Command not found|UNAVAILABLE")), hall.output());
-            hall.send("exit 0"); // as the README says: exit stops the hall
+            hall.send("stop 0"); // as the README says: stop 0 stops the hall (the framework is bundle 0)
             hall.awaitEndOfOutput(STOP);
             assertEquals(1, hall.count(STOPPED), hall.output());
         }
