@@ -3,6 +3,8 @@ package org.openhall.device.serial.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.openhall.device.serial.LinkSpec;
 
@@ -40,13 +42,11 @@ public final class SerialConnection implements Connection {
     }
 
     private static String findUsb(LinkSpec spec) throws IOException {
-        for (SerialPort p : SerialPort.getCommPorts()) {
-            if (p.getVendorID() == spec.vendorId() && p.getProductID() == spec.productId()
-                    && (spec.serialNumber() == null || spec.serialNumber().equals(p.getSerialNumber()))) {
-                return p.getSystemPortPath();
-            }
-        }
-        throw new IOException("no USB serial adapter " + spec.key() + " plugged in");
+        List<UsbPorts.Port> ports = Stream.of(SerialPort.getCommPorts())
+                .map(p -> new UsbPorts.Port(p.getSystemPortPath(), p.getVendorID(), p.getProductID(), p.getSerialNumber()))
+                .toList();
+        return UsbPorts.find(spec, ports)
+                .orElseThrow(() -> new IOException("no USB serial adapter " + spec.key() + " plugged in"));
     }
 
     private static int stopBits(int bits) {
