@@ -1,0 +1,93 @@
+package org.openhall.mqtt.broker.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigTest {
+
+    /** The demo hall's user kiosk1, password demo-kiosk (runtime/demo/etc/org.openhall.mqtt.broker.cfg). */
+    static final String DEMO_HASH = "pbkdf2-sha256$120000$WV2RXe97WDhf9bTOdd92Mg==$WG4t6zmILpD9OyZ4CAWo7zA6tpzwsnj/bGCI6Q4ghVw=";
+
+    static Map<String, Object> props(Object... kv) {
+        Map<String, Object> p = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put((String) kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaults() throws Exception {
+        BrokerConfig c = BrokerConfig.parse(props());
+        assertTrue(c.enabled());
+        assertEquals("0.0.0.0", c.host());
+        assertEquals(1883, c.port());
+        assertEquals(8083, c.websocketPort());
+        assertEquals("/mqtt", c.websocketPath());
+        assertEquals(Map.of(), c.users());
+        assertEquals(List.of("openhall/+/+/commands/#"), c.protectedTopics());
+    }
+
+    @Test
+    void usersAndTypedValues() throws Exception {
+        BrokerConfig c = BrokerConfig.parse(props("enabled", Boolean.FALSE, "port", 1884, "websocketPort", "0",
+                "users", "kiosk1:" + DEMO_HASH + ", screen:" + DEMO_HASH, "protectedTopics", new String[] { "a/#", "b/+/c" }));
+        assertFalse(c.enabled());
+        assertEquals(1884, c.port());
+        assertEquals(0, c.websocketPort());
+        assertEquals(Map.of("kiosk1", DEMO_HASH, "screen", DEMO_HASH), c.users());
+        assertEquals(List.of("a/#", "b/+/c"), c.protectedTopics());
+        assertFalse(c.toString().contains(DEMO_HASH), "never the hashes: " + c);
+    }
+
+    @Test
+    void problemsNameTheKey() {
+        assertEquals("enabled", problem(props("enabled", "yes")));
+        assertEquals("port", problem(props("port", "70000")));
+        assertEquals("port", problem(props("port", "mqtt")));
+        assertEquals("port", problem(props("port", "0", "websocketPort", "0")));
+        assertEquals("websocketPort", problem(props("port", "1883", "websocketPort", "1883")));
+        assertEquals("websocketPath", problem(props("websocketPath", "mqtt")));
+        assertEquals("users", problem(props("users", "kiosk1")));
+        assertEquals("users", problem(props("users", "kiosk1:plain-password")));
+        assertEquals("protectedTopics", problem(props("protectedTopics", "a/#/b")));
+    }
+
+    @Test
+    void passwordsAreCheckedAgainstTheirHash() {
+        assertTrue(Passwords.verify("demo-kiosk".getBytes(UTF_8), DEMO_HASH));
+        assertFalse(Passwords.verify("demo-kiosk!".getBytes(UTF_8), DEMO_HASH));
+        assertFalse(Passwords.verify(null, DEMO_HASH));
+        assertFalse(Passwords.verify("x".getBytes(UTF_8), "pbkdf2-sha256$1$$"));
+    }
+
+    @Test
+    void topicFilters() {
+        String commands = "openhall/+/+/commands/#";
+        assertTrue(TopicFilter.matches(commands, "openhall/v1/demo/commands/issue-ticket"));
+        assertFalse(TopicFilter.matches(commands, "openhall/v1/demo/replies/kiosk-1"));
+        assertFalse(TopicFilter.matches(commands, "openhall/v1/commands"));
+        assertTrue(TopicFilter.matches("a/+/c", "a/b/c"));
+        assertFalse(TopicFilter.matches("a/+/c", "a/b/c/d"));
+        assertTrue(TopicFilter.matches("#", "anything/at/all"));
+        assertTrue(TopicFilter.valid("openhall/+/+/commands/#"));
+        assertFalse(TopicFilter.valid("a/#/b"));
+        assertFalse(TopicFilter.valid("a/b+/c"));
+        assertFalse(TopicFilter.valid(""));
+    }
+
+    static String problem(Map<String, Object> p) {
+        BrokerConfig.Problem e = assertThrows(BrokerConfig.Problem.class, () -> BrokerConfig.parse(p));
+        assertFalse(e.getMessage().isEmpty());
+        return e.key;
+    }
+}
