@@ -46,19 +46,44 @@ public final class OutboxPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * What a connection adds to the plain publisher: options (credentials, TLS) and what to do on a
+     * fresh connection before anything is published (subscriptions). Both default to nothing.
+     */
+    public interface Hooks {
+        /** Completes the options of every connection attempt. */
+        default void configure(MqttConnectOptions options) throws MqttException {
+        }
+
+        /** Runs on every new connection, before {@code onConnected}; may subscribe. */
+        default void connected(MqttClient client) throws MqttException {
+        }
+    }
+
+    private static final Hooks NO_HOOKS = new Hooks() {
+    };
+
     private final Outbox outbox;
     private final Settings settings;
     private final Runnable onConnected;
+    private final Hooks hooks;
     private final Backoff backoff;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean connected;
+    private volatile String lastError;
+    private boolean warned; // publisher thread only: a failure series is logged at WARN once
     private boolean work; // guarded by lock
     private volatile MqttClient client; // set on the publisher thread; close() uses it after the thread ended
 
     public OutboxPublisher(Outbox outbox, Settings settings, Runnable onConnected) {
+        this(outbox, settings, onConnected, NO_HOOKS);
+    }
+
+    public OutboxPublisher(Outbox outbox, Settings settings, Runnable onConnected, Hooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.onConnected = Objects.requireNonNull(onConnected, "onConnected");
@@ -74,6 +99,11 @@ public final class OutboxPublisher implements AutoCloseable {
     /** Whether the publisher is connected to the broker now. */
     public boolean isConnected() {
         return connected;
+    }
+
+    /** Why the last connection attempt or the last connection failed, or null. */
+    public String lastError() {
+        return lastError;
     }
 
     /** Tells the publisher that the outbox has new messages. */
@@ -104,8 +134,15 @@ public final class OutboxPublisher implements AutoCloseable {
                     break;
                 }
                 Duration delay = backoff.next();
-                LOG.warn("MQTT {} at {}: {}; next attempt in {} ms", settings.clientId(), settings.serverUri(),
-                        e.getMessage(), delay.toMillis());
+                lastError = String.valueOf(e.getMessage());
+                if (!warned) {
+                    warned = true;
+                    LOG.warn("MQTT {} at {}: {}; retrying with backoff up to {} ms (further failures are logged at DEBUG)",
+                            settings.clientId(), settings.serverUri(), e.getMessage(), settings.maxBackoff().toMillis());
+                } else {
+                    LOG.debug("MQTT {} at {}: {}; next attempt in {} ms", settings.clientId(), settings.serverUri(),
+                            e.getMessage(), delay.toMillis());
+                }
                 disconnectQuietly();
                 pause(delay);
             }
@@ -123,13 +160,17 @@ public final class OutboxPublisher implements AutoCloseable {
         o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
         c.setTimeToWait(settings.operationTimeout().toMillis());
         try {
+            hooks.configure(o);
             c.connect(o);
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             c.close(true);
             throw e;
         }
         client = c;
+        hooks.connected(c);
         connected = true;
+        warned = false;
+        lastError = null;
         LOG.info("MQTT {} connected to {}; {} messages queued", settings.clientId(), settings.serverUri(), outbox.size());
     }
 

@@ -1,0 +1,167 @@
+package org.openhall.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openhall.api.queue.QueueEvents;
+import org.openhall.api.runtime.HallHome;
+import org.osgi.framework.BundleContext;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/**
+ * The embedded hall broker (bundle org.openhall.mqtt.broker) in Felix: moved to free ports by
+ * rewriting etc/org.openhall.mqtt.broker.cfg (restored afterwards), with a bridge connection to
+ * it. Anyone subscribes (MQTT and WebSocket); only an authenticated user's command is run.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class EmbeddedBrokerTest {
+
+    static final String ROOT = "openhall/v1/demo";
+    static final String USER = "itest-kiosk";
+    static final String PASSWORD = "itest-secret";
+
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = 30_000)
+    static HallHome home;
+
+    static Path brokerCfg;
+    static String originalBrokerCfg;
+    static Path connectionCfg;
+    static int port;
+    static int wsPort;
+    static MqttWatcher screen;
+    static EventRecorder events;
+
+    @BeforeAll
+    static void start() throws Exception {
+        port = freePort();
+        wsPort = freePort();
+        events = new EventRecorder(context);
+        brokerCfg = home.etc().resolve("org.openhall.mqtt.broker.cfg");
+        originalBrokerCfg = Files.exists(brokerCfg) ? Files.readString(brokerCfg) : null;
+        write(brokerCfg, String.join("\n", "enabled = true", "host = 127.0.0.1", "port = " + port,
+                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD), ""));
+        connectionCfg = home.etc().resolve("org.openhall.mqtt.connection-embedded.cfg");
+        write(connectionCfg, String.join("\n", "uri = tcp://127.0.0.1:" + port, "acceptsCommands = true",
+                "backoff.initialMillis = 100", "backoff.maxMillis = 500", ""));
+        // Anyone may subscribe: an anonymous screen gets the bridge's retained status.
+        screen = Poll.until("an anonymous subscription to the embedded broker", Poll.DEFAULT, () -> {
+            try {
+                return Optional.of(new MqttWatcher("tcp://127.0.0.1:" + port, "itest-anonymous-screen", ROOT + "/#", false));
+            } catch (Exception notYet) {
+                return Optional.empty();
+            }
+        });
+        Poll.until("the bridge's status on the embedded broker", () -> screen.on("/status").stream()
+                .anyMatch(r -> r.payload().contains("\"embedded\":\"connected\"")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (connectionCfg != null) {
+                Files.deleteIfExists(connectionCfg);
+            }
+            if (originalBrokerCfg != null) {
+                write(brokerCfg, originalBrokerCfg);
+            } else if (brokerCfg != null) {
+                Files.deleteIfExists(brokerCfg);
+            }
+        } finally {
+            if (screen != null) {
+                screen.close();
+            }
+            if (events != null) {
+                events.close();
+            }
+        }
+    }
+
+    @Test
+    void anUnauthenticatedCommandIsRefusedAnAuthenticatedOneIsRun() throws Exception {
+        String refused = UUID.randomUUID().toString();
+        String accepted = UUID.randomUUID().toString();
+        try (MqttWatcher anonymous = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-anonymous-kiosk", null, false)) {
+            anonymous.publish(ROOT + "/commands/issue-ticket",
+                    "{\"requestId\":\"" + refused + "\",\"clientId\":\"anonymous-kiosk\",\"category\":\"A\"}", 0);
+            // The broker handles one client's messages in order: once this probe is through, the command above was decided.
+            anonymous.publish(ROOT + "/probe", refused, 1);
+            Poll.until("the probe", () -> screen.on("/probe").stream().anyMatch(r -> r.payload().equals(refused)));
+        }
+        try (MqttWatcher kiosk = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-kiosk", null, false, USER, PASSWORD)) {
+            kiosk.publish(ROOT + "/commands/issue-ticket",
+                    "{\"requestId\":\"" + accepted + "\",\"clientId\":\"itest-kiosk\",\"category\":\"A\"}");
+        }
+        // Replies leave the bridge in the order of the commands: the refused one would have come first.
+        MqttWatcher.Received reply = Poll.until("the reply to the authenticated command", Poll.DEFAULT,
+                () -> screen.on("/replies/itest-kiosk").stream().filter(r -> r.payload().contains(accepted)).findFirst(),
+                () -> screen.on("/replies/"));
+        assertTrue(reply.payload().contains("\"ok\":true"), reply.payload());
+        assertEquals(List.of(), screen.on("/replies/anonymous-kiosk"), "no reply to the unauthenticated command");
+        assertEquals(0, events.all().stream().filter(e -> refused.equals(e.getProperty(QueueEvents.REQUEST_ID))).count(),
+                "the unauthenticated command issued nothing");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAtConnect() {
+        assertThrows(MqttException.class,
+                () -> new MqttWatcher("tcp://127.0.0.1:" + port, "itest-intruder", null, false, USER, "wrong").close());
+    }
+
+    @Test
+    void screensSubscribeOverWebSocket() throws Exception {
+        try (MqttWatcher web = new MqttWatcher("ws://127.0.0.1:" + wsPort + "/mqtt", "itest-web-screen", ROOT + "/status", false)) {
+            // Moquette 0.17 sends retained messages to a new subscriber without the retain flag.
+            Poll.until("the status over WebSocket", () -> web.on("/status").stream()
+                    .anyMatch(r -> r.payload().contains("\"online\":true")));
+        }
+    }
+
+    static void write(Path file, String content) throws IOException {
+        Path part = file.resolveSibling("." + file.getFileName() + ".part");
+        Files.writeString(part, content);
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A user's hash as hall:hashpin makes it: pbkdf2-sha256$iterations$salt$hash. */
+    static String hash(String password) throws Exception {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        byte[] derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 10_000, 256)).getEncoded();
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "pbkdf2-sha256$10000$" + b64.encodeToString(salt) + "$" + b64.encodeToString(derived);
+    }
+}

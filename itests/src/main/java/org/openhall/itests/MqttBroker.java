@@ -1,0 +1,81 @@
+package org.openhall.itests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto broker ({@code /usr/sbin/mosquitto}) on a free port of 127.0.0.1 with
+ * persistence in a folder, so that persistent sessions (and their queued QoS 1 messages) survive
+ * a restart on the same port.
+ */
+final class MqttBroker implements AutoCloseable {
+
+    static final Path BINARY = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
+
+    final int port;
+    private final Path dir;
+    private final Path config;
+    private Process process;
+
+    MqttBroker(Path dir) throws IOException {
+        assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
+        this.dir = dir;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        config = dir.resolve("mosquitto.conf");
+        Files.writeString(config, String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence true",
+                "persistence_location " + dir + "/",
+                "autosave_interval 0",
+                "user root",
+                "log_dest file " + dir.resolve("mosquitto.log"),
+                "log_type all", ""));
+    }
+
+    String uri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    void start() throws Exception {
+        process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
+                    fail("mosquitto exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("mosquitto.out")));
+                }
+            }
+        }
+        fail("mosquitto did not listen on " + port + " within 10 s");
+    }
+
+    /** SIGTERM: Mosquitto saves its persistence file and exits. */
+    void stop() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "mosquitto stopped");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

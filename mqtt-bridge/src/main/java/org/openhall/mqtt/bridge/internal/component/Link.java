@@ -1,0 +1,397 @@
+package org.openhall.mqtt.bridge.internal.component;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.openhall.api.device.DeviceEvents;
+import org.openhall.api.queue.DayStatistics;
+import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.HallSnapshot;
+import org.openhall.mqtt.bridge.internal.command.CommandParser;
+import org.openhall.mqtt.bridge.internal.command.CommandProcessor;
+import org.openhall.mqtt.bridge.internal.component.ConnectionConfig.Kind;
+import org.openhall.mqtt.bridge.internal.outbox.Outbox;
+import org.openhall.mqtt.bridge.internal.outbox.OutboxMessage;
+import org.openhall.mqtt.bridge.internal.payload.Announcements;
+import org.openhall.mqtt.bridge.internal.payload.DeviceHealth;
+import org.openhall.mqtt.bridge.internal.payload.HallOpenState;
+import org.openhall.mqtt.bridge.internal.payload.Json;
+import org.openhall.mqtt.bridge.internal.payload.Payloads;
+import org.openhall.mqtt.bridge.internal.publisher.OutboxPublisher;
+import org.osgi.service.event.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One running broker connection with a good configuration: its outbox, its publisher, the
+ * state worker that republishes the retained state (coalesced) and, with {@code acceptsCommands},
+ * the command subscription. Made by {@link MqttConnection}; {@link #close()} stops and joins every
+ * thread it started. No method throws: failures are logged and the link carries on.
+ */
+final class Link implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Link.class);
+
+    /** How long state changes are collected before the retained state is published once. */
+    private static final long COALESCE_MILLIS = 200;
+
+    /** What the status payload says about the hall and the bridge, shared by every link. */
+    interface Context {
+        String software();
+
+        Instant started();
+
+        /** Connection name to its state ({@code connected}, {@code connecting}, {@code disconnected}). */
+        Map<String, String> connections();
+    }
+
+    private final ConnectionConfig config;
+    private final HallQueue queue;
+    private final Context context;
+    private final String hallId;
+    private final String root;
+    private final Payloads payloads;
+    private final CommandProcessor commands;
+    private final Outbox outbox;
+    private final OutboxPublisher publisher;
+    private final Thread stateThread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean dirty; // guarded by lock
+    private volatile boolean stopping;
+    private final Map<String, DeviceHealth> devices;
+    private final Set<String> stateTopics = new HashSet<>(); // guarded by this: retained topics published
+
+    /**
+     * Opens the outbox and starts the threads; connects in the background.
+     *
+     * @param devices the last known health of every device, shared by the links and kept by the component
+     * @throws RuntimeException when the outbox cannot be opened (nothing is left running)
+     */
+    Link(ConnectionConfig config, HallQueue queue, Path dataDir, Context context, Map<String, DeviceHealth> devices) {
+        this.config = config;
+        this.queue = queue;
+        this.context = context;
+        this.devices = devices;
+        HallSnapshot first = queue.snapshot();
+        this.hallId = first.hallId();
+        this.root = config.root(hallId);
+        this.payloads = new Payloads(hallId, Announcements.defaults(), Payloads.DEFAULT_OVERFLOW_THRESHOLD);
+        this.commands = new CommandProcessor(root, new CommandParser(config.commandsMaxPayloadBytes()), payloads, queue);
+        this.outbox = Outbox.open(dataDir.resolve("mqtt").resolve(config.name() + ".db"), config.outboxMaxBytes(),
+                root + "/events/gap", (from, to) -> Json.bytes(payloads.gap(from, to, Instant.now())));
+        String clientId = config.clientId(hallId);
+        OutboxPublisher.Settings settings = new OutboxPublisher.Settings(config.uri(), clientId, root + "/status",
+                Json.bytes(Payloads.statusOffline()), config.timeout(), config.initialBackoff(), config.maxBackoff());
+        this.publisher = new OutboxPublisher(outbox, settings, this::onConnected, new Hooks());
+        this.stateThread = new Thread(this::stateLoop, "mqtt-state-" + config.name());
+        stateThread.setDaemon(true);
+        publisher.start();
+        stateThread.start();
+        LOG.info("MQTT connection {} to {} (client {}, root {}, carries {}{}) started", config.name(), config.uri(),
+                clientId, root, config.publish().toString().toLowerCase(java.util.Locale.ROOT),
+                config.acceptsCommands() ? ", accepts commands" : "");
+    }
+
+    ConnectionConfig config() {
+        return config;
+    }
+
+    String root() {
+        return root;
+    }
+
+    /** {@code connected}, {@code connecting} (no failure yet) or {@code disconnected} (retrying). */
+    String state() {
+        if (publisher.isConnected()) {
+            return "connected";
+        }
+        return publisher.lastError() == null ? "connecting" : "disconnected";
+    }
+
+    String lastError() {
+        return publisher.lastError();
+    }
+
+    int queued() {
+        try {
+            return outbox.size();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    long dropped() {
+        try {
+            return outbox.dropped();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** An Event Admin event of the queue core or a device driver. */
+    void handle(Event event) {
+        try {
+            String topic = event.getTopic();
+            if (topic.startsWith("org/openhall/queue/")) {
+                if (config.carries(Kind.EVENTS)) {
+                    Map<String, Object> props = new LinkedHashMap<>();
+                    for (String key : event.getPropertyNames()) {
+                        props.put(key, event.getProperty(key));
+                    }
+                    ObjectNode payload = payloads.event(props);
+                    long seq = payload.get("seq").asLong();
+                    outbox.add(OutboxMessage.of(OutboxMessage.Kind.EVENT, root + "/events/" + Payloads.eventType(props),
+                            Json.bytes(payload), false, seq));
+                    publisher.wakeUp();
+                }
+                stateChanged();
+            } else if (topic.equals(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS)) && config.carries(Kind.STATE)) {
+                DeviceHealth d = devices.get(String.valueOf(event.getProperty(DeviceEvents.DEVICE)));
+                if (d != null) {
+                    outbox.add(OutboxMessage.of(OutboxMessage.Kind.STATE, root + "/devices/" + d.id(),
+                            Json.bytes(payloads.device(d)), true, 0));
+                    publisher.wakeUp();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("MQTT connection {}: event {} could not be queued", config.name(), event.getTopic(), e);
+        }
+    }
+
+    /** The hall changed: publish the retained state again soon (changes within a short time coalesce). */
+    void stateChanged() {
+        lock.lock();
+        try {
+            dirty = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void stateLoop() {
+        while (!stopping) {
+            lock.lock();
+            try {
+                while (!dirty && !stopping) {
+                    changed.await(1, TimeUnit.SECONDS);
+                }
+                // Collect the changes of the next moments into one publication.
+                long nanos = TimeUnit.MILLISECONDS.toNanos(COALESCE_MILLIS);
+                while (!stopping && nanos > 0) {
+                    nanos = changed.awaitNanos(nanos);
+                }
+                dirty = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            if (!stopping) {
+                queueState();
+            }
+        }
+    }
+
+    private void onConnected() {
+        queueState();
+    }
+
+    /** Queues every retained message (coalesced in the outbox) and wakes the publisher. */
+    private synchronized void queueState() {
+        try {
+            HallSnapshot s = queue.snapshot();
+            Instant now = Instant.now();
+            List<OutboxMessage> out = new ArrayList<>();
+            ObjectNode status = payloads.statusOnline(s.hallName(), context.software(), context.started(),
+                    HallOpenState.OPEN, now);
+            ObjectNode connections = status.putObject("connections");
+            context.connections().forEach(connections::put);
+            connections.put(config.name(), state());
+            out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, root + "/status", Json.bytes(status), true, 0));
+            Set<String> topics = new HashSet<>();
+            if (config.carries(Kind.STATE)) {
+                for (Map.Entry<String, ObjectNode> e : payloads.state(s).entrySet()) {
+                    String topic = root + "/" + e.getKey();
+                    topics.add(topic);
+                    out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, topic, Json.bytes(e.getValue()), true, 0));
+                }
+                for (DeviceHealth d : devices.values()) {
+                    out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, root + "/devices/" + d.id(),
+                            Json.bytes(payloads.device(d)), true, 0));
+                }
+                // A category or window removed from the configuration: an empty retained message deletes it.
+                for (String gone : stateTopics) {
+                    if (!topics.contains(gone)) {
+                        out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, gone, new byte[0], true, 0));
+                    }
+                }
+                stateTopics.clear();
+                stateTopics.addAll(topics);
+            }
+            if (config.carries(Kind.STATS)) {
+                DayStatistics stats = queue.statistics(s.day()).orElse(null);
+                if (stats != null) {
+                    out.add(OutboxMessage.of(OutboxMessage.Kind.STATS, root + "/stats/today",
+                            Json.bytes(payloads.statsToday(stats, now)), true, 0));
+                }
+            }
+            outbox.addAll(out);
+            publisher.wakeUp();
+        } catch (RuntimeException e) {
+            LOG.error("MQTT connection {}: the retained state could not be queued", config.name(), e);
+        }
+    }
+
+    /** Stops the threads (joined), publishes the offline status if connected, closes the outbox. */
+    @Override
+    public void close() {
+        stopping = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            stateThread.join(TimeUnit.SECONDS.toMillis(5));
+            publisher.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            outbox.close();
+        }
+        LOG.info("MQTT connection {} stopped", config.name());
+    }
+
+    /** Credentials, TLS and the command subscription of this connection. */
+    private final class Hooks implements OutboxPublisher.Hooks {
+
+        @Override
+        public void configure(MqttConnectOptions options) throws MqttException {
+            if (config.username() != null) {
+                options.setUserName(config.username());
+            }
+            if (config.password() != null) {
+                options.setPassword(config.password().toCharArray());
+            }
+            if (config.tls() && (config.trustStore() != null || config.keyStore() != null)) {
+                try {
+                    options.setSocketFactory(sslContext().getSocketFactory());
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new MqttException(MqttException.REASON_CODE_SSL_CONFIG_ERROR, e);
+                }
+            }
+        }
+
+        @Override
+        public void connected(MqttClient client) throws MqttException {
+            if (!config.acceptsCommands()) {
+                return;
+            }
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                    LOG.debug("MQTT connection {} lost: {}", config.name(), String.valueOf(cause));
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    command(topic, message.getPayload());
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                    // acknowledgements are awaited by the publisher
+                }
+            });
+            client.subscribe(root + "/commands/+", 1);
+        }
+    }
+
+    private void command(String topic, byte[] payload) {
+        try {
+            CommandProcessor.Reply reply = commands.handle(topic, payload);
+            outbox.add(OutboxMessage.of(OutboxMessage.Kind.REPLY, reply.topic(), reply.bytes(), false, 0));
+            publisher.wakeUp();
+        } catch (RuntimeException e) {
+            LOG.error("MQTT connection {}: command on {} failed", config.name(), topic, e);
+        }
+    }
+
+    private SSLContext sslContext() throws IOException, GeneralSecurityException {
+        TrustManagerFactory tmf = null;
+        if (config.trustStore() != null) {
+            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(load(config.trustStore(), config.trustStorePassword()));
+        }
+        KeyManagerFactory kmf = null;
+        if (config.keyStore() != null) {
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            char[] pw = config.keyStorePassword() == null ? new char[0] : config.keyStorePassword().toCharArray();
+            kmf.init(load(config.keyStore(), config.keyStorePassword()), pw);
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static KeyStore load(String file, String password) throws IOException, GeneralSecurityException {
+        char[] pw = password == null ? null : password.toCharArray();
+        try (InputStream in = new FileInputStream(file)) {
+            // KeyStore.getInstance(File, …) would detect the type, but needs the file twice; PKCS12 reads JKS too.
+            KeyStore ks = KeyStore.getInstance(file.endsWith(".jks") ? "JKS" : "PKCS12");
+            ks.load(in, pw);
+            return ks;
+        }
+    }
+
+    static DeviceHealth deviceHealth(Event event) {
+        Object id = event.getProperty(DeviceEvents.DEVICE);
+        Object status = event.getProperty(DeviceEvents.STATUS);
+        if (id == null || status == null) {
+            return null;
+        }
+        Object kind = event.getProperty(DeviceEvents.KIND);
+        Object time = event.getProperty(DeviceEvents.TIME);
+        Object text = event.getProperty(DeviceEvents.TEXT);
+        Object detail = text != null ? text : event.getProperty(DeviceEvents.DETAIL);
+        DeviceHealth.Status s;
+        try {
+            s = DeviceHealth.Status.valueOf(status.toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        Instant since = time instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.now();
+        return new DeviceHealth(id.toString(), kind == null ? "device" : kind.toString(), s,
+                detail == null ? null : detail.toString(), since);
+    }
+}
