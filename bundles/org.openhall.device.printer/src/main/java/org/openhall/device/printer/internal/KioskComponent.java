@@ -1,5 +1,7 @@
 package org.openhall.device.printer.internal;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +68,9 @@ public final class KioskComponent implements Kiosk, EventHandler {
         id = configuredId == null ? "?" : configuredId.toString();
         try {
             config = Config.kiosk(properties);
-        } catch (Config.Problem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; the kiosk issues nothing", Config.source(properties),
-                    p.key, p.reason);
+        } catch (ConfigProblem p) {
+            LOG.error("Rejected configuration {}: key '{}': {}; the kiosk issues nothing", ConfigReader.source(properties),
+                    p.key(), p.reason());
             return;
         }
         texts = Texts.with(properties);

@@ -1,5 +1,7 @@
 package org.openhall.device.printer.internal;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +53,9 @@ public final class PrinterComponent implements EventHandler {
     void activate(Map<String, Object> properties) {
         try {
             config = Config.printer(properties);
-        } catch (Config.Problem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; the printer stays off", Config.source(properties), p.key,
-                    p.reason);
+        } catch (ConfigProblem p) {
+            LOG.error("Rejected configuration {}: key '{}': {}; the printer stays off", ConfigReader.source(properties), p.key(),
+                    p.reason());
             return;
         }
         texts = Texts.with(properties);
@@ -62,7 +64,7 @@ public final class PrinterComponent implements EventHandler {
             printer = new TicketPrinter(config.settings(), Clock.systemUTC(), this::post);
         } catch (IllegalStateException e) {
             // One owner per port: another printer (or device) has this link already.
-            LOG.error("Rejected configuration {}: key 'link': {}; the printer stays off", Config.source(properties),
+            LOG.error("Rejected configuration {}: key 'link': {}; the printer stays off", ConfigReader.source(properties),
                     e.getMessage());
             config = null;
             return;

@@ -1,5 +1,6 @@
 package org.openhall.device.printer.internal;
 
+import org.openhall.api.config.ConfigProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,13 +27,13 @@ class ConfigTest {
 
     @Test
     void badValuesNameTheKey() {
-        assertEquals("link", assertThrows(Config.Problem.class, () -> Config.printer(Map.of("printer.id", "p1"))).key);
-        assertEquals("link", assertThrows(Config.Problem.class,
-                () -> Config.printer(Map.of("printer.id", "p1", "link", "tcp:host:99999"))).key);
-        assertEquals("baud", assertThrows(Config.Problem.class,
-                () -> Config.printer(Map.of("printer.id", "p1", "link", "/dev/x", "baud", "fast"))).key);
-        assertEquals("categories", assertThrows(Config.Problem.class,
-                () -> Config.kiosk(Map.of("kiosk.id", "k1", "printer", "p1"))).key);
+        assertEquals("link", assertThrows(ConfigProblem.class, () -> Config.printer(Map.of("printer.id", "p1"))).key());
+        assertEquals("link", assertThrows(ConfigProblem.class,
+                () -> Config.printer(Map.of("printer.id", "p1", "link", "tcp:host:99999"))).key());
+        assertEquals("baud", assertThrows(ConfigProblem.class,
+                () -> Config.printer(Map.of("printer.id", "p1", "link", "/dev/x", "baud", "fast"))).key());
+        assertEquals("categories", assertThrows(ConfigProblem.class,
+                () -> Config.kiosk(Map.of("kiosk.id", "k1", "printer", "p1"))).key());
     }
 
     @Test

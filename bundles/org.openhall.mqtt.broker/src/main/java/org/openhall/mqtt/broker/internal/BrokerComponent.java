@@ -1,5 +1,7 @@
 package org.openhall.mqtt.broker.internal;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,12 +65,12 @@ public final class BrokerComponent {
     }
 
     private void configure(Map<String, Object> properties) {
-        String source = BrokerConfig.source(properties);
+        String source = ConfigReader.source(properties);
         BrokerConfig config;
         try {
             config = BrokerConfig.parse(properties);
-        } catch (BrokerConfig.Problem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", source, p.key, p.getMessage(),
+        } catch (ConfigProblem p) {
+            LOG.error("Rejected configuration {}: key '{}': {}; {}", source, p.key(), p.getMessage(),
                     accepted == null ? "the broker stays off until it is fixed" : "the last good version of it stays in force");
             return;
         }

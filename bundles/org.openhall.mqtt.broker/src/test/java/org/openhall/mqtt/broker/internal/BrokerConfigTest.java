@@ -1,5 +1,6 @@
 package org.openhall.mqtt.broker.internal;
 
+import org.openhall.api.config.ConfigProblem;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,8 +87,8 @@ class BrokerConfigTest {
     }
 
     static String problem(Map<String, Object> p) {
-        BrokerConfig.Problem e = assertThrows(BrokerConfig.Problem.class, () -> BrokerConfig.parse(p));
+        ConfigProblem e = assertThrows(ConfigProblem.class, () -> BrokerConfig.parse(p));
         assertFalse(e.getMessage().isEmpty());
-        return e.key;
+        return e.key();
     }
 }

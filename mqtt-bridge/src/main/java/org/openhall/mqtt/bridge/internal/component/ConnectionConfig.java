@@ -5,14 +5,15 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.openhall.mqtt.bridge.internal.command.CommandParser;
 import org.openhall.mqtt.bridge.internal.outbox.Outbox;
 
@@ -30,7 +31,6 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
     static final String DEFAULT_ROOT = "openhall/v1/{hallId}";
 
     /** Where FileInstall records the file a configuration came from. */
-    static final String FILE_PROPERTY = "felix.fileinstall.filename";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -59,20 +59,10 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         return uri.startsWith("ssl:") || uri.startsWith("wss:");
     }
 
-    /** The file (or PID) a configuration came from, for log lines. */
-    static String source(Map<String, ?> properties) {
-        Object file = properties.get(FILE_PROPERTY);
-        if (file != null) {
-            String s = file.toString();
-            return s.startsWith("file:") ? s.substring("file:".length()) : s;
-        }
-        Object pid = properties.get("service.pid");
-        return pid == null ? "(unknown configuration)" : "configuration " + pid;
-    }
-
-    static ConnectionConfig parse(Map<String, ?> p) throws ConfigProblem {
-        String name = name(p);
-        String uri = required(p, "uri");
+    static ConnectionConfig parse(Map<String, ?> properties) throws ConfigProblem {
+        ConfigReader p = new ConfigReader(properties);
+        String name = name(p, properties);
+        String uri = p.required("uri");
         try {
             URI u = new URI(uri);
             if (u.getScheme() == null || !SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT))) {
@@ -84,36 +74,36 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         } catch (URISyntaxException e) {
             throw new ConfigProblem("uri", "not a URI: " + e.getMessage());
         }
-        String clientId = string(p, "clientId");
+        String clientId = p.optional("clientId", null);
         if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
             throw new ConfigProblem("clientId", "letters, digits, '.', '_', '-', at most 64, got '" + clientId + "'");
         }
-        String username = string(p, "username");
-        String password = string(p, "password");
+        String username = p.optional("username", null);
+        String password = p.optional("password", null);
         if (password != null && username == null) {
             throw new ConfigProblem("password", "a password needs a username");
         }
-        String root = string(p, "topicRoot");
+        String root = p.optional("topicRoot", null);
         if (root == null) {
             root = DEFAULT_ROOT;
         }
         if (root.contains("#") || root.contains("+") || root.startsWith("/") || root.endsWith("/")) {
             throw new ConfigProblem("topicRoot", "no wildcards and no leading or trailing '/', got '" + root + "'");
         }
-        Set<Kind> publish = kinds(p);
-        boolean commands = bool(p, "acceptsCommands", false);
+        Set<Kind> publish = kinds(properties.get("publish") == null ? null : p.list("publish"));
+        boolean commands = p.bool("acceptsCommands", false);
         String trustStore = file(p, "tls.trustStore");
         String keyStore = file(p, "tls.keyStore");
-        long outbox = number(p, "outbox.maxBytes", Outbox.DEFAULT_QUOTA, Outbox.MIN_QUOTA);
-        int maxPayload = (int) number(p, "commands.maxPayloadBytes", CommandParser.DEFAULT_MAX_PAYLOAD_BYTES, 64);
-        long initial = number(p, "backoff.initialMillis", 500, 10);
-        long max = number(p, "backoff.maxMillis", 30_000, 10);
+        long outbox = p.longInteger("outbox.maxBytes", Outbox.DEFAULT_QUOTA, Outbox.MIN_QUOTA, Long.MAX_VALUE);
+        int maxPayload = (int) p.longInteger("commands.maxPayloadBytes", CommandParser.DEFAULT_MAX_PAYLOAD_BYTES, 64, Long.MAX_VALUE);
+        long initial = p.longInteger("backoff.initialMillis", 500, 10, Long.MAX_VALUE);
+        long max = p.longInteger("backoff.maxMillis", 30_000, 10, Long.MAX_VALUE);
         if (max < initial) {
             throw new ConfigProblem("backoff.maxMillis", "must not be below backoff.initialMillis (" + initial + ")");
         }
-        long timeout = number(p, "timeoutSeconds", 10, 1);
+        long timeout = p.longInteger("timeoutSeconds", 10, 1, Long.MAX_VALUE);
         return new ConnectionConfig(name, uri, clientId, username, password, root, publish, commands, trustStore,
-                string(p, "tls.trustStorePassword"), keyStore, string(p, "tls.keyStorePassword"), outbox, maxPayload,
+                p.optional("tls.trustStorePassword", null), keyStore, p.optional("tls.keyStorePassword", null), outbox, maxPayload,
                 Duration.ofMillis(initial), Duration.ofMillis(max), Duration.ofSeconds(timeout));
     }
 
@@ -121,8 +111,8 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
      * The connection's name: the key {@code name}, else the name of a factory configuration
      * ({@code org.openhall.mqtt.connection~local} or the file {@code …connection-local.cfg}).
      */
-    private static String name(Map<String, ?> p) throws ConfigProblem {
-        String name = string(p, "name");
+    private static String name(ConfigReader config, Map<String, ?> p) throws ConfigProblem {
+        String name = config.optional("name", null);
         if (name == null) {
             Object pid = p.get("service.pid");
             String s = pid == null ? "" : pid.toString();
@@ -131,7 +121,7 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
             }
         }
         if (name == null) {
-            Object file = p.get(FILE_PROPERTY);
+            Object file = p.get(ConfigReader.FILE_PROPERTY);
             if (file != null) {
                 String f = file.toString();
                 f = f.substring(f.lastIndexOf('/') + 1);
@@ -150,25 +140,12 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         return name;
     }
 
-    private static Set<Kind> kinds(Map<String, ?> p) throws ConfigProblem {
-        Object v = p.get("publish");
-        if (v == null) {
+    private static Set<Kind> kinds(List<String> values) throws ConfigProblem {
+        if (values == null) {
             return EnumSet.allOf(Kind.class);
         }
-        Collection<?> values;
-        if (v instanceof Object[] a) {
-            values = Arrays.asList(a);
-        } else if (v instanceof Collection<?> c) {
-            values = c;
-        } else {
-            values = Arrays.asList(v.toString().split(","));
-        }
         Set<Kind> out = EnumSet.noneOf(Kind.class);
-        for (Object o : values) {
-            String s = String.valueOf(o).trim();
-            if (s.isEmpty()) {
-                continue;
-            }
+        for (String s : values) {
             try {
                 out.add(Kind.valueOf(s.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
@@ -178,68 +155,8 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         return out;
     }
 
-    private static String string(Map<String, ?> p, String key) {
-        Object v = p.get(key);
-        if (v == null) {
-            return null;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static String required(Map<String, ?> p, String key) throws ConfigProblem {
-        String s = string(p, key);
-        if (s == null) {
-            throw new ConfigProblem(key, "required");
-        }
-        return s;
-    }
-
-    private static boolean bool(Map<String, ?> p, String key, boolean def) throws ConfigProblem {
-        Object v = p.get(key);
-        if (v == null) {
-            return def;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        if (s.isEmpty()) {
-            return def;
-        }
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new ConfigProblem(key, "true or false, got '" + v + "'");
-    }
-
-    private static long number(Map<String, ?> p, String key, long def, long min) throws ConfigProblem {
-        Object v = p.get(key);
-        if (v == null) {
-            return def;
-        }
-        long n;
-        if (v instanceof Number num) {
-            n = num.longValue();
-        } else {
-            String s = v.toString().trim();
-            if (s.isEmpty()) {
-                return def;
-            }
-            try {
-                n = Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new ConfigProblem(key, "not a whole number: '" + s + "'");
-            }
-        }
-        if (n < min) {
-            throw new ConfigProblem(key, "must be at least " + min + ", got " + n);
-        }
-        return n;
-    }
-
-    private static String file(Map<String, ?> p, String key) throws ConfigProblem {
-        String s = string(p, key);
+    private static String file(ConfigReader p, String key) throws ConfigProblem {
+        String s = p.optional(key, null);
         if (s != null && !Files.isReadable(Path.of(s))) {
             throw new ConfigProblem(key, "cannot read the file '" + s + "'");
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
@@ -101,7 +103,7 @@ public final class MqttConnection implements EventHandler {
     }
 
     private synchronized void configure(Map<String, Object> properties) {
-        String from = ConnectionConfig.source(properties);
+        String from = ConfigReader.source(properties);
         if (source.isEmpty()) {
             source = from;
         }

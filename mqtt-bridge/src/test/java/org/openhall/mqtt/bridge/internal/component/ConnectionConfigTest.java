@@ -10,6 +10,8 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.junit.jupiter.api.Test;
 import org.openhall.mqtt.bridge.internal.component.ConnectionConfig.Kind;
 
@@ -75,8 +77,8 @@ class ConnectionConfigTest {
 
     @Test
     void sourceIsTheFile() {
-        assertEquals("/srv/openhall/etc/org.openhall.mqtt.connection-a.cfg", ConnectionConfig.source(file("a")));
-        assertEquals("configuration p", ConnectionConfig.source(Map.of("service.pid", "p")));
+        assertEquals("/srv/openhall/etc/org.openhall.mqtt.connection-a.cfg", ConfigReader.source(file("a")));
+        assertEquals("configuration p", ConfigReader.source(Map.of("service.pid", "p")));
     }
 
     static ConfigProblem problem(Map<String, Object> p) {

@@ -1,5 +1,7 @@
 package org.openhall.queue.core.internal.config;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -45,42 +47,42 @@ final class ConfigParsers {
     }
 
     static HallSettings hall(Map<String, ?> properties) throws ConfigProblem {
-        Props p = new Props(properties);
+        ConfigReader p = new ConfigReader(properties);
         String id = p.matching("hall.id", HALL_ID, "a hall id (lower-case letters, digits and '-')");
         String name = p.required("hall.name");
         ZoneId zone = p.zone("hall.zone", "Asia/Shanghai");
         Map<DayOfWeek, List<OpeningHours>> hours = new EnumMap<>(DayOfWeek.class);
         for (DayOfWeek day : DayOfWeek.values()) {
-            List<OpeningHours> periods = p.hours("hours." + day.name().toLowerCase(Locale.ROOT));
+            List<OpeningHours> periods = Props.hours(p, "hours." + day.name().toLowerCase(Locale.ROOT));
             if (!periods.isEmpty()) {
                 hours.put(day, periods);
             }
         }
-        Set<LocalDate> holidays = new HashSet<>(p.dates("holidays"));
+        Set<LocalDate> holidays = new HashSet<>(Props.dates(p, "holidays"));
         QueueSettings d = QueueSettings.DEFAULTS;
         QueueSettings settings = new QueueSettings(
                 p.integer("fairness.maxConsecutivePriorityCalls", d.maxConsecutivePriorityCalls(), 1, 1000),
-                p.minutes("fairness.maxNormalWaitMinutes", (int) d.maxNormalWait().toMinutes(), 1, 24 * 60),
-                p.minutes("noshow.reactivationMinutes", (int) d.reactivationWindow().toMinutes(), 0, 24 * 60),
+                Props.minutes(p, "fairness.maxNormalWaitMinutes", (int) d.maxNormalWait().toMinutes(), 1, 24 * 60),
+                Props.minutes(p, "noshow.reactivationMinutes", (int) d.reactivationWindow().toMinutes(), 0, 24 * 60),
                 p.integer("noshow.placesBehindHead", d.reactivationPlacesBehindHead(), 0, 1000),
                 p.integer("estimate.handlingSamples", d.handlingAverageSamples(), 1, 10_000),
-                p.minutes("estimate.defaultHandlingMinutes", (int) d.defaultHandlingTime().toMinutes(), 1, 24 * 60),
+                Props.minutes(p, "estimate.defaultHandlingMinutes", (int) d.defaultHandlingTime().toMinutes(), 1, 24 * 60),
                 p.integer("retention.days", d.retentionDays(), 1, 3660));
         return new HallSettings(id, name, zone, hours, holidays, settings);
     }
 
     static CategoryConfig category(Map<String, ?> properties) throws ConfigProblem {
-        Props p = new Props(properties);
+        ConfigReader p = new ConfigReader(properties);
         String id = p.matching("id", CATEGORY_ID, "one upper-case letter A-Z (the ticket prefix)");
         return new CategoryConfig(id, p.required("name"), List.of());
     }
 
     static ServiceItemPart serviceItem(Map<String, ?> properties) throws ConfigProblem {
-        Props p = new Props(properties);
+        ConfigReader p = new ConfigReader(properties);
         String id = p.matching("id", ITEM_ID, "a service item id (letters, digits, '.', '_', '-')");
         String category = p.matching("category", CATEGORY_ID, "a category letter A-Z");
         String name = p.required("name");
-        var limit = p.minutes("timeLimitMinutes", 15, 1, 24 * 60);
+        var limit = Props.minutes(p, "timeLimitMinutes", 15, 1, 24 * 60);
         List<String> materials = p.list("materials");
         if (new HashSet<>(materials).size() != materials.size()) {
             throw new ConfigProblem("materials", "lists an item twice");
@@ -89,7 +91,7 @@ final class ConfigParsers {
     }
 
     static WindowConfig window(Map<String, ?> properties) throws ConfigProblem {
-        Props p = new Props(properties);
+        ConfigReader p = new ConfigReader(properties);
         String id = p.matching("id", WINDOW_ID, "a window id (letters, digits, '-')");
         String name = p.optional("name", id + "号窗口");
         List<String> categories = p.list("categories");
@@ -108,7 +110,7 @@ final class ConfigParsers {
     }
 
     static StaffConfig staff(Map<String, ?> properties) throws ConfigProblem {
-        Props p = new Props(properties);
+        ConfigReader p = new ConfigReader(properties);
         String id = p.matching("id", STAFF_ID, "a staff id (letters, digits, '.', '_', '-')");
         String name = p.required("name");
         String credential = p.required("credential");

@@ -1,5 +1,7 @@
 package org.openhall.queue.core.internal.config;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import java.util.Map;
 
 import org.osgi.service.component.ComponentConstants;
@@ -52,7 +54,7 @@ abstract class PartComponent {
 
     final void update(Map<String, ?> properties) {
         pid = String.valueOf(properties.get("service.pid"));
-        String source = Props.source(properties);
+        String source = ConfigReader.source(properties);
         Object part;
         try {
             part = parser.parse(properties);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.openhall.api.config.ConfigProblem;
 import org.openhall.queue.core.domain.OpeningHours;
 import org.openhall.queue.core.domain.WindowConfig;
 import org.openhall.queue.core.internal.config.ConfigParsers.HallSettings;

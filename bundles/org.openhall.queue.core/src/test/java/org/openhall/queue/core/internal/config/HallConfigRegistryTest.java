@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.openhall.api.config.ConfigProblem;
 import org.openhall.queue.core.domain.HallConfig;
 
 class HallConfigRegistryTest {
