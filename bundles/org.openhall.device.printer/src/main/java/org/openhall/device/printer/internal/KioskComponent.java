@@ -1,12 +1,12 @@
 package org.openhall.device.printer.internal;
 
-import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceStatus;
 import org.openhall.api.device.Kiosk;

@@ -1,11 +1,11 @@
 package org.openhall.device.printer.internal;
 
-import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceState;
 import org.openhall.api.queue.HallQueue;

@@ -1,6 +1,5 @@
 package org.openhall.device.printer.internal;
 
-import org.openhall.api.config.ConfigProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.openhall.api.config.ConfigProblem;
 import org.openhall.device.serial.LinkSpec;
 
 class ConfigTest {

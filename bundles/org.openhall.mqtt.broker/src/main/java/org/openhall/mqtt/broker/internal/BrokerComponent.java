@@ -1,7 +1,5 @@
 package org.openhall.mqtt.broker.internal;
 
-import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -9,6 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
+import org.openhall.api.config.Credentials;
 import org.openhall.api.runtime.HallHome;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -163,7 +164,7 @@ public final class BrokerComponent {
         @Override
         public boolean checkValid(String clientId, String username, byte[] password) {
             String hash = username == null ? null : config.users().get(username);
-            boolean ok = hash != null && Passwords.verify(password, hash);
+            boolean ok = hash != null && Credentials.verify(new String(password, java.nio.charset.StandardCharsets.UTF_8), hash);
             if (!ok) {
                 LOG.warn("Embedded MQTT broker: client {} refused: bad user name or password for '{}'", clientId, username);
             }

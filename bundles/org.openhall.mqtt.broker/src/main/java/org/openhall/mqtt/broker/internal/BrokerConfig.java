@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.config.Credentials;
 
 /**
  * The embedded broker's configuration ({@code etc/org.openhall.mqtt.broker.cfg}); values may be
@@ -39,7 +40,7 @@ record BrokerConfig(boolean enabled, String host, int port, int websocketPort, S
                 throw new ConfigProblem("users", "'name:hash' expected, got '" + entry.replaceAll(":.*", ":…") + "'");
             }
             String hash = entry.substring(colon + 1).trim();
-            if (!Passwords.wellFormed(hash)) {
+            if (!Credentials.wellFormed(hash)) {
                 throw new ConfigProblem("users", "the hash of '" + entry.substring(0, colon)
                         + "' is not pbkdf2-sha256$iterations$salt$hash (make one with hall:hashpin PASSWORD)");
             }

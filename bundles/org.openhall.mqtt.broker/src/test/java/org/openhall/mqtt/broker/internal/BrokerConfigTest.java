@@ -1,6 +1,5 @@
 package org.openhall.mqtt.broker.internal;
 
-import org.openhall.api.config.ConfigProblem;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.Credentials;
 
 class BrokerConfigTest {
 
@@ -65,10 +66,10 @@ class BrokerConfigTest {
 
     @Test
     void passwordsAreCheckedAgainstTheirHash() {
-        assertTrue(Passwords.verify("demo-kiosk".getBytes(UTF_8), DEMO_HASH));
-        assertFalse(Passwords.verify("demo-kiosk!".getBytes(UTF_8), DEMO_HASH));
-        assertFalse(Passwords.verify(null, DEMO_HASH));
-        assertFalse(Passwords.verify("x".getBytes(UTF_8), "pbkdf2-sha256$1$$"));
+        assertTrue(Credentials.verify("demo-kiosk", DEMO_HASH));
+        assertFalse(Credentials.verify("demo-kiosk!", DEMO_HASH));
+        assertFalse(Credentials.verify(null, DEMO_HASH));
+        assertFalse(Credentials.verify("x", "pbkdf2-sha256$1$$"));
     }
 
     @Test

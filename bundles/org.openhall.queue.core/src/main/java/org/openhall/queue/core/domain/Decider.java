@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.openhall.api.config.Credentials;
 import org.openhall.api.policy.CallingContext;
 import org.openhall.api.policy.CallingPolicy;
 import org.openhall.api.policy.WaitingTicket;

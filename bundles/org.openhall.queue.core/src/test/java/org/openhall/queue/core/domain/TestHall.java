@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.openhall.api.config.Credentials;
 import org.openhall.api.policy.CallingPolicy;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Appointment;

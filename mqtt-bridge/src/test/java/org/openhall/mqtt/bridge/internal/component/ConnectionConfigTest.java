@@ -10,9 +10,9 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
-import org.junit.jupiter.api.Test;
 import org.openhall.mqtt.bridge.internal.component.ConnectionConfig.Kind;
 
 class ConnectionConfigTest {

@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.openhall.api.config.Credentials;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.journal.Journal;
 import org.openhall.journal.JournalOptions;
 import org.openhall.journal.StoredEntry;
 import org.openhall.queue.core.domain.CategoryConfig;
-import org.openhall.queue.core.domain.Credentials;
 import org.openhall.queue.core.domain.DomainEvent;
 import org.openhall.queue.core.domain.EventCodec;
 import org.openhall.queue.core.domain.HallConfig;

@@ -1,7 +1,5 @@
 package org.openhall.queue.core.internal.config;
 
-import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -13,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.openhall.queue.core.domain.CategoryConfig;
 import org.openhall.queue.core.domain.OpeningHours;
 import org.openhall.queue.core.domain.QueueSettings;

@@ -1,9 +1,9 @@
 package org.openhall.queue.core.internal.config;
 
-import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import java.util.Map;
 
+import org.openhall.api.config.ConfigProblem;
+import org.openhall.api.config.ConfigReader;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Deactivate;

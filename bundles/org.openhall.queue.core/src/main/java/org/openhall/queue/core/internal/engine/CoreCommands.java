@@ -1,6 +1,6 @@
 package org.openhall.queue.core.internal.engine;
 
-import org.openhall.queue.core.domain.Credentials;
+import org.openhall.api.config.Credentials;
 import org.osgi.service.component.annotations.Component;
 
 /** Console commands that need the core's internals: {@code hall:hashpin PIN} for staff files. */

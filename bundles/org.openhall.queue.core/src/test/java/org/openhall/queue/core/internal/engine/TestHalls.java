@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.openhall.api.config.Credentials;
 import org.openhall.queue.core.domain.CategoryConfig;
-import org.openhall.queue.core.domain.Credentials;
 import org.openhall.queue.core.domain.HallConfig;
 import org.openhall.queue.core.domain.OpeningHours;
 import org.openhall.queue.core.domain.QueueSettings;

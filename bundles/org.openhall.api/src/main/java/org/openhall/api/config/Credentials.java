@@ -1,4 +1,4 @@
-package org.openhall.queue.core.domain;
+package org.openhall.api.config;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,7 +10,8 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Staff credentials (R17): PINs or passwords are never stored in clear, only as salted
+ * Secrets in configuration files (staff PINs, R17; the embedded broker's users): never stored in
+ * clear, only as salted
  * PBKDF2-HMAC-SHA256 hashes in the format
  * {@code pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>} (standard Base64 with padding).
  *
@@ -19,8 +20,7 @@ import javax.crypto.spec.PBEKeySpec;
  * hash (between 1 and {@value #MAX_ITERATIONS}), compares in constant time and answers
  * {@code false} for anything malformed instead of throwing.
  *
- * <p>Verification happens when a window is opened ({@link HallState#decide}); events only record
- * who signed in, so a replay never needs the secret.
+ * <p>The console command {@code hall:hashpin} writes such hashes for configuration files.
  */
 public final class Credentials {
 
@@ -50,9 +50,10 @@ public final class Credentials {
 
     /**
      * Hashes with a chosen iteration count. Package-private: production code uses
-     * {@link #hash(String)}; tests use a low count to stay fast.
+     * {@link #hash(String)}; tests use a low count to stay fast. Fewer iterations are weaker:
+     * configuration files should hold hashes made by {@link #hash(String)}.
      */
-    static String hash(String secret, int iterations) {
+    public static String hash(String secret, int iterations) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("secret is empty");
         }
@@ -73,35 +74,38 @@ public final class Credentials {
      *         hash is malformed
      */
     public static boolean verify(String secret, String hash) {
-        if (secret == null || hash == null) {
+        if (secret == null || !wellFormed(hash)) {
             return false;
         }
         String[] parts = hash.split("\\$", -1);
-        if (parts.length != 4 || !SCHEME.equals(parts[0])) {
-            return false;
-        }
-        int iterations;
-        byte[] salt;
-        byte[] expected;
-        try {
-            if (!parts[1].matches("[0-9]{1,9}")) {
-                return false;
-            }
-            iterations = Integer.parseInt(parts[1]);
-            Base64.Decoder b64 = Base64.getDecoder();
-            salt = b64.decode(parts[2]);
-            expected = b64.decode(parts[3]);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || expected.length < 16
-                || expected.length > 64) {
-            return false;
-        }
+        int iterations = Integer.parseInt(parts[1]);
+        byte[] salt = Base64.getDecoder().decode(parts[2]);
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
         byte[] actual = derive(secret, salt, iterations, expected.length * 8);
         boolean equal = MessageDigest.isEqual(expected, actual);
         Arrays.fill(actual, (byte) 0);
         return equal;
+    }
+
+    /** Whether {@code hash} has the format {@link #hash(String)} writes (and {@link #verify} accepts). */
+    public static boolean wellFormed(String hash) {
+        if (hash == null) {
+            return false;
+        }
+        String[] parts = hash.split("\\$", -1);
+        if (parts.length != 4 || !SCHEME.equals(parts[0]) || !parts[1].matches("[0-9]{1,9}")) {
+            return false;
+        }
+        try {
+            int iterations = Integer.parseInt(parts[1]);
+            Base64.Decoder b64 = Base64.getDecoder();
+            byte[] salt = b64.decode(parts[2]);
+            byte[] expected = b64.decode(parts[3]);
+            return iterations >= 1 && iterations <= MAX_ITERATIONS && salt.length > 0 && expected.length >= 16
+                    && expected.length <= 64;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static byte[] derive(String secret, byte[] salt, int iterations, int bits) {

@@ -1,4 +1,4 @@
-package org.openhall.queue.core.domain;
+package org.openhall.api.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
