@@ -118,6 +118,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Like {@link #replay(long, Consumer)}, but at most {@code limit} entries: for readers that page
+     * through the journal (the MQTT bridge catching up after a restart) while it is written.
+     *
+     * @param afterSeq entries with a greater seq are read, in order
+     * @param limit    the most entries to read, at least 1
+     * @param consumer receives each entry
+     * @throws JournalException if the journal is closed, reading failed or an entry is damaged
+     * @since 1.2
+     */
+    public void replay(long afterSeq, int limit, Consumer<StoredEntry> consumer) throws JournalException {
+        engine.replay(afterSeq, limit, consumer);
+    }
+
+    /**
      * The first entry written at or after a time: where to cut when keeping a number of days.
      * Scans the entries (no index on time): meant for a daily retention run, not a hot path.
      *

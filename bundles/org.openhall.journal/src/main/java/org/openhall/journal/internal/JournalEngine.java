@@ -333,10 +333,18 @@ public final class JournalEngine {
     }
 
     public void replay(long afterSeq, Consumer<StoredEntry> consumer) throws JournalException {
+        replay(afterSeq, Integer.MAX_VALUE, consumer);
+    }
+
+    public void replay(long afterSeq, int limit, Consumer<StoredEntry> consumer) throws JournalException {
         Objects.requireNonNull(consumer, "consumer");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
         read("replaying entries after seq " + afterSeq, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_ENTRIES)) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_ENTRIES + " LIMIT ?")) {
                 ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     long previous = -1;
                     while (rs.next()) {

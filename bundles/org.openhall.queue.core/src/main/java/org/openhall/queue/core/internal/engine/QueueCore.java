@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.openhall.api.queue.QueueEvents;
+import org.openhall.api.queue.QueueHistory;
 import org.openhall.api.runtime.HallHome;
 import org.openhall.journal.Journal;
 import org.openhall.journal.JournalCorruptException;
@@ -68,6 +70,7 @@ public final class QueueCore {
     private volatile Journal journal;
     private volatile QueueEngine engine;
     private volatile ServiceRegistration<QueueEngine> registration;
+    private volatile ServiceRegistration<QueueHistory> history;
 
     /** How long the core waits for the files Config Admin holds before starting with what it has. */
     static final long CONFIG_SETTLE_MS = 10_000;
@@ -118,6 +121,7 @@ public final class QueueCore {
                 engine = started;
                 registry.current().ifPresent(started::reconfigure); // a change that came in meanwhile
             }
+            history = context.registerService(QueueHistory.class, new History(journal), null);
             registration = context.registerService(QueueEngine.class, started, null);
             days.scheduleAtFixedRate(started::tick, 1, 1, TimeUnit.MINUTES);
         } catch (JournalCorruptException e) {
@@ -158,19 +162,54 @@ public final class QueueCore {
     private void publish(List<StoredEntry> committed) {
         for (StoredEntry entry : committed) {
             try {
-                DomainEvent event = EventCodec.decode(entry.type(), entry.payload());
-                Map<String, Object> props = new HashMap<>(event.properties());
-                props.put(QueueEvents.SEQ, entry.seq());
-                props.put(QueueEvents.TYPE, entry.type());
-                props.put(QueueEvents.TIME, entry.timeMillis());
-                props.put(QueueEvents.HALL, hallId);
-                if (entry.requestId() != null) {
-                    props.put(QueueEvents.REQUEST_ID, entry.requestId());
-                }
-                eventAdmin.postEvent(new Event(QueueEvents.topic(entry.type()), props));
+                eventAdmin.postEvent(new Event(QueueEvents.topic(entry.type()), properties(entry)));
             } catch (RuntimeException e) {
                 LOG.error("Event {} (seq {}) could not be posted", entry.type(), entry.seq(), e);
             }
+        }
+    }
+
+    /** The Event Admin properties of a journal entry: the same for live events and the history. */
+    private Map<String, Object> properties(StoredEntry entry) {
+        DomainEvent event = EventCodec.decode(entry.type(), entry.payload());
+        Map<String, Object> props = new HashMap<>(event.properties());
+        props.put(QueueEvents.SEQ, entry.seq());
+        props.put(QueueEvents.TYPE, entry.type());
+        props.put(QueueEvents.TIME, entry.timeMillis());
+        props.put(QueueEvents.HALL, hallId);
+        if (entry.requestId() != null) {
+            props.put(QueueEvents.REQUEST_ID, entry.requestId());
+        }
+        return props;
+    }
+
+    /** {@link QueueHistory} on the open journal. */
+    private final class History implements QueueHistory {
+        private final Journal journal;
+
+        History(Journal journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public List<QueuedEvent> eventsAfter(long afterSeq, int max) {
+            if (max < 1 || max > MAX_PAGE) {
+                throw new IllegalArgumentException("max must be 1.." + MAX_PAGE + ": " + max);
+            }
+            List<QueuedEvent> events = new ArrayList<>();
+            try {
+                journal.replay(afterSeq, max,
+                        e -> events.add(new QueuedEvent(e.seq(), e.type(), properties(e))));
+            } catch (JournalException e) {
+                LOG.warn("The queue history after seq {} cannot be read: {}", afterSeq, e.getMessage());
+                return List.of();
+            }
+            return events;
+        }
+
+        @Override
+        public long lastSeq() {
+            return journal.lastSeq();
         }
     }
 
@@ -183,6 +222,10 @@ public final class QueueCore {
         ServiceRegistration<QueueEngine> r = registration;
         if (r != null) {
             r.unregister(); // HallQueue goes away first
+        }
+        ServiceRegistration<QueueHistory> h = history;
+        if (h != null) {
+            h.unregister();
         }
         QueueEngine e = engine;
         if (e != null) {
