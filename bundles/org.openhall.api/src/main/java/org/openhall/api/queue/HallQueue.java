@@ -65,6 +65,64 @@ public interface HallQueue {
     /** Enters a case handled by hand (R5, R18). */
     Result<TicketView> recordManualCase(Request request, ManualCase manualCase);
 
+    /**
+     * The citizen rates the transaction the window finished last (R7): one rating per transaction,
+     * within {@code evaluationTimeout} of its end; refused for a STAFF actor (staff cannot rate for
+     * the citizen). Posts {@value QueueEvents#EVALUATION_RECORDED}.
+     *
+     * @param level 1..5 (see {@link Evaluation#level()})
+     * @since 1.1
+     */
+    Result<Evaluation> evaluate(Request request, String windowId, int level);
+
+    /**
+     * Raises an alert, or replaces the active one with the same id. Raising an identical active
+     * alert again changes nothing and posts nothing. Posts {@value QueueEvents#ALERT_RAISED}.
+     *
+     * @since 1.1
+     */
+    Result<Alert> raiseAlert(Request request, Alert alert);
+
+    /**
+     * Clears an alert. Clearing one that is not active changes nothing. Posts
+     * {@value QueueEvents#ALERT_CLEARED} when it was active.
+     *
+     * @return whether it was active
+     * @since 1.1
+     */
+    Result<Boolean> clearAlert(Request request, String alertId);
+
+    /**
+     * Assigns categories to an open window for now, on top of its configured ones, or takes them
+     * back with an empty list (a tidal window, R2). Refused for unknown categories. Posts
+     * {@value QueueEvents#WINDOW_ASSIGNED}. Assignments end when the window closes.
+     *
+     * @since 1.1
+     */
+    Result<WindowView> assignCategories(Request request, String windowId, java.util.List<String> categoryIds);
+
+    /**
+     * Stores a value of a policy's durable state (open follow-ups, why a tidal window is open …)
+     * in the journal, so it survives restarts and updates of the policy bundle. A null value removes
+     * the key; storing the value already stored changes nothing. Posts {@value QueueEvents#POLICY_STATE}.
+     * Keep values small (at most {@value #MAX_POLICY_VALUE} characters) and free of personal data (R16).
+     *
+     * @param policyId the policy's id, e.g. its bundle's symbolic name
+     * @return whether anything changed
+     * @since 1.1
+     */
+    Result<Boolean> putPolicyState(Request request, String policyId, String key, String value);
+
+    /** Longest value {@link #putPolicyState} accepts. */
+    int MAX_POLICY_VALUE = 4096;
+
+    /**
+     * A policy's durable state: every key and value stored by {@link #putPolicyState}.
+     *
+     * @since 1.1
+     */
+    java.util.Map<String, String> policyState(String policyId);
+
     /** A ticket of the current day by its number. */
     Optional<TicketView> ticket(String number);
 

@@ -14,12 +14,22 @@ import java.util.List;
  * @param at         when the snapshot was taken
  * @param categories every configured category
  * @param windows    every configured window
+ * @param phase      open, extended or closed (R3, R13)
+ * @param alerts     the alerts raised and not cleared, oldest first
  */
 public record HallSnapshot(String hallId, String hallName, LocalDate day, long seq, Instant at,
-        List<CategoryView> categories, List<WindowView> windows) {
+        List<CategoryView> categories, List<WindowView> windows, HallPhase phase, List<Alert> alerts) {
 
     public HallSnapshot {
         categories = List.copyOf(categories);
         windows = List.copyOf(windows);
+        phase = phase == null ? HallPhase.OPEN : phase;
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+
+    /** The 1.0 constructor: an open hall without alerts. */
+    public HallSnapshot(String hallId, String hallName, LocalDate day, long seq, Instant at,
+            List<CategoryView> categories, List<WindowView> windows) {
+        this(hallId, hallName, day, seq, at, categories, windows, HallPhase.OPEN, List.of());
     }
 }

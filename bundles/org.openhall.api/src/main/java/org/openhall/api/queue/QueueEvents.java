@@ -32,6 +32,22 @@ public final class QueueEvents {
     public static final String WINDOW_CLOSED = "window.closed";
     public static final String CASE_RECORDED = "case.recorded";
     public static final String DAY_STARTED = "day.started";
+    /** @since 1.1 A citizen rated a transaction (R7). */
+    public static final String EVALUATION_RECORDED = "evaluation.recorded";
+    /** @since 1.1 A policy raised (or replaced) an alert. */
+    public static final String ALERT_RAISED = "alert.raised";
+    /** @since 1.1 An alert was cleared. */
+    public static final String ALERT_CLEARED = "alert.cleared";
+    /** @since 1.1 The hall opened (R13). */
+    public static final String HALL_OPENED = "hall.opened";
+    /** @since 1.1 Past the cut-off, tickets issued before it are still served (R3). */
+    public static final String HALL_EXTENDED = "hall.extended";
+    /** @since 1.1 The hall closed. */
+    public static final String HALL_CLOSED = "hall.closed";
+    /** @since 1.1 Categories were assigned to a window for now, or taken back (tidal window, R2). */
+    public static final String WINDOW_ASSIGNED = "window.assigned";
+    /** @since 1.1 A policy stored or removed a value of its durable state. */
+    public static final String POLICY_STATE = "policy.state";
 
     // Properties. Absent when they do not apply.
     /** Long: the hall-wide sequence number. */
@@ -68,6 +84,24 @@ public final class QueueEvents {
     public static final String REQUEST_ID = "requestId";
     /** String: the business day, ISO-8601, for {@value #DAY_STARTED}. */
     public static final String DAY = "day";
+    /** Integer 1..5: the rating of {@value #EVALUATION_RECORDED}. @since 1.1 */
+    public static final String LEVEL = "level";
+    /** String: the alert's id. @since 1.1 */
+    public static final String ALERT_ID = "alertId";
+    /** String: the alert's kind, e.g. QUEUE_OVERFLOW. @since 1.1 */
+    public static final String ALERT_KIND = "alertKind";
+    /** String: the alert's text. @since 1.1 */
+    public static final String TEXT = "text";
+    /** String: a {@link HallPhase} name, for hall.* events. @since 1.1 */
+    public static final String PHASE = "phase";
+    /** String[]: the categories assigned by {@value #WINDOW_ASSIGNED}. @since 1.1 */
+    public static final String CATEGORIES = "categories";
+    /** String: the policy id of {@value #POLICY_STATE}. @since 1.1 */
+    public static final String POLICY = "policy";
+    /** String: the key of {@value #POLICY_STATE}. @since 1.1 */
+    public static final String KEY = "key";
+    /** String: the value of {@value #POLICY_STATE}; absent when the key was removed. @since 1.1 */
+    public static final String VALUE = "value";
 
     /** The Event Admin topic of an event type. */
     public static String topic(String type) {

@@ -17,12 +17,23 @@ import java.util.List;
  * @param pauseKind    when paused, else null
  * @param pauseReason  when paused, the reason given, else null
  * @param since        when it entered its current state
+ * @param assigned     categories assigned to it for now on top of its configured ones (a tidal
+ *                     window helping a long queue, R2); they are included in {@code categories}
  */
 public record WindowView(String id, String name, WindowState state, List<String> categories, boolean standby,
         String ticketNumber, String staffId, String staffName, PauseKind pauseKind, String pauseReason,
-        Instant since) {
+        Instant since, List<String> assigned) {
 
     public WindowView {
         categories = List.copyOf(categories);
+        assigned = assigned == null ? List.of() : List.copyOf(assigned);
+    }
+
+    /** The 1.0 constructor: nothing assigned. */
+    public WindowView(String id, String name, WindowState state, List<String> categories, boolean standby,
+            String ticketNumber, String staffId, String staffName, PauseKind pauseKind, String pauseReason,
+            Instant since) {
+        this(id, name, state, categories, standby, ticketNumber, staffId, staffName, pauseKind, pauseReason, since,
+                List.of());
     }
 }

@@ -1,7 +1,11 @@
 package org.openhall.queue.core.domain;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Objects;
+
+import org.openhall.api.queue.Alert;
+import org.openhall.api.queue.HallPhase;
 
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Appointment;
@@ -240,6 +244,85 @@ public sealed interface Command {
         @Override
         public String fingerprint() {
             return Fingerprint.of("startDay", actor).add("day", day).text();
+        }
+    }
+
+    /** {@link org.openhall.api.queue.HallQueue#evaluate} (R7). */
+    record Evaluate(Actor actor, String windowId, int level) implements Command {
+        public Evaluate {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            return Fingerprint.of("evaluate", actor).add("window", windowId).add("level", level).text();
+        }
+    }
+
+    /** {@link org.openhall.api.queue.HallQueue#raiseAlert}. */
+    record RaiseAlert(Actor actor, Alert alert) implements Command {
+        public RaiseAlert {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            Fingerprint f = Fingerprint.of("raiseAlert", actor);
+            if (alert == null) {
+                return f.add("alert", null).text();
+            }
+            return f.add("id", alert.id()).add("kind", alert.kind()).add("category", alert.categoryId())
+                    .add("window", alert.windowId()).add("text", alert.text()).text();
+        }
+    }
+
+    /** {@link org.openhall.api.queue.HallQueue#clearAlert}. */
+    record ClearAlert(Actor actor, String alertId) implements Command {
+        public ClearAlert {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            return Fingerprint.of("clearAlert", actor).add("id", alertId).text();
+        }
+    }
+
+    /** {@link org.openhall.api.queue.HallQueue#assignCategories} (R2). */
+    record AssignCategories(Actor actor, String windowId, List<String> categoryIds) implements Command {
+        public AssignCategories {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            return Fingerprint.of("assignCategories", actor).add("window", windowId)
+                    .add("categories", categoryIds == null ? null : String.join(",", categoryIds)).text();
+        }
+    }
+
+    /** {@link org.openhall.api.queue.HallQueue#putPolicyState}. */
+    record PutPolicyState(Actor actor, String policyId, String key, String value) implements Command {
+        public PutPolicyState {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            return Fingerprint.of("putPolicyState", actor).add("policy", policyId).add("key", key)
+                    .add("value", value).text();
+        }
+    }
+
+    /** The hall's phase changes (R3, R13); issued by the engine (actor {@code SYSTEM:phase}). */
+    record SetPhase(Actor actor, HallPhase phase) implements Command {
+        public SetPhase {
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String fingerprint() {
+            return Fingerprint.of("setPhase", actor).add("phase", phase).text();
         }
     }
 }

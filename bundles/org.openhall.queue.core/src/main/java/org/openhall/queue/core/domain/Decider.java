@@ -5,14 +5,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 import org.openhall.api.config.Credentials;
 import org.openhall.api.policy.CallingContext;
 import org.openhall.api.policy.CallingPolicy;
+import org.openhall.api.policy.CloseGate;
+import org.openhall.api.policy.IssueGate;
+import org.openhall.api.policy.IssueRequest;
+import org.openhall.api.policy.IssueVerdict;
 import org.openhall.api.policy.WaitingTicket;
 import org.openhall.api.queue.Actor;
+import org.openhall.api.queue.Alert;
+import org.openhall.api.queue.Evaluation;
+import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.Appointment;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.Finish;
@@ -36,12 +44,16 @@ final class Decider {
     private final HallConfig config;
     private final Instant now;
     private final CallingPolicy policy;
+    private final Policies policies;
+    /** Policies that failed during this decision, for the engine's log. */
+    private final List<String> notes = new ArrayList<>();
 
-    Decider(HallState state, Instant now, CallingPolicy policy) {
+    Decider(HallState state, Instant now, Policies policies) {
         this.state = state;
         this.config = state.config();
         this.now = now;
-        this.policy = policy;
+        this.policies = policies;
+        this.policy = policies.calling();
     }
 
     Decision decide(Command c) {
@@ -76,6 +88,18 @@ final class Decider {
                 return manualCase(x);
             } else if (c instanceof Command.StartDay x) {
                 return startDay(x);
+            } else if (c instanceof Command.Evaluate x) {
+                return evaluate(x);
+            } else if (c instanceof Command.RaiseAlert x) {
+                return raiseAlert(x);
+            } else if (c instanceof Command.ClearAlert x) {
+                return clearAlert(x);
+            } else if (c instanceof Command.AssignCategories x) {
+                return assignCategories(x);
+            } else if (c instanceof Command.PutPolicyState x) {
+                return putPolicyState(x);
+            } else if (c instanceof Command.SetPhase x) {
+                return setPhase(x);
             }
             throw new IllegalArgumentException("unknown command " + c.getClass().getName());
         } catch (Refusal r) {
@@ -98,7 +122,9 @@ final class Decider {
                     "service item " + x.serviceItemId() + " is not an item of category " + cat.id());
         }
         requireOpenHall();
-        return newTicket(x.actor(), cat, x.priority(), x.serviceItemId(), null);
+        PriorityClass priority = gates(new IssueRequest(x.actor(), cat.id(), x.priority(), x.serviceItemId(), null,
+                null, null));
+        return newTicket(x.actor(), cat, priority, x.serviceItemId(), null);
     }
 
     private Decision checkIn(Command.CheckIn x) {
@@ -121,6 +147,7 @@ final class Decider {
         boolean inSlot = !now.isBefore(a.slotStart().minus(HallState.APPOINTMENT_EARLY_TOLERANCE))
                 && !now.isAfter(a.slotEnd());
         PriorityClass priority = inSlot ? PriorityClass.APPOINTMENT : PriorityClass.NORMAL;
+        priority = gates(new IssueRequest(x.actor(), cat.id(), priority, null, a.code(), a.slotStart(), a.slotEnd()));
         return newTicket(x.actor(), cat, priority, null, a.code());
     }
 
@@ -136,6 +163,33 @@ final class Decider {
         DomainEvent e = new DomainEvent.TicketIssued(now, actor, number, cat.id(), serviceItemId, priority,
                 appointmentCode, ahead, estimate);
         return accept(List.of(e), new ResultSpec.IssuedTicketResult(number, ahead, estimate));
+    }
+
+    /**
+     * Asks the issue gates in order (R3, R10 …): each sees the priority the ones before chose; the
+     * first refusal is thrown. A gate that throws is noted and skipped.
+     */
+    private PriorityClass gates(IssueRequest request) {
+        IssueRequest current = request;
+        for (IssueGate gate : policies.issueGates()) {
+            IssueVerdict verdict;
+            try {
+                verdict = gate.check(current, new StateView(state, now));
+            } catch (Exception | LinkageError e) {
+                notes.add("issue gate " + gate.getClass().getName() + " failed (" + e + "); it was skipped");
+                continue;
+            }
+            if (verdict == null) {
+                continue;
+            }
+            if (verdict.refused()) {
+                throw refuse(verdict.refusal(), verdict.message());
+            }
+            if (verdict.priority() != null) {
+                current = current.withPriority(verdict.priority());
+            }
+        }
+        return current.priority();
     }
 
     private void requireOpenHall() {
@@ -160,7 +214,8 @@ final class Decider {
         List<Ticket> candidates = state.candidates(wc);
         if (candidates.isEmpty()) {
             throw refuse(ErrorCode.NO_TICKET_WAITING,
-                    "nobody waits for window " + wc.id() + " (categories " + String.join(", ", wc.categories()) + ")");
+                    "nobody waits for window " + wc.id() + " (categories "
+                            + String.join(", ", state.servedCategories(wc)) + ")");
         }
         Ticket chosen = state.defaultChoice(candidates, now);
         String note = null;
@@ -337,7 +392,7 @@ final class Decider {
         CategoryConfig cat = category(to.categoryId());
         if (to.windowId() != null) {
             WindowConfig target = windowConfig(to.windowId());
-            if (!target.categories().contains(cat.id())) {
+            if (!state.servedCategories(target).contains(cat.id())) {
                 throw refuse(ErrorCode.CATEGORY_NOT_SERVED,
                         "window " + target.id() + " does not serve category " + cat.id());
             }
@@ -462,6 +517,18 @@ final class Decider {
             throw refuse(ErrorCode.ILLEGAL_STATE, "window " + wc.id() + " still has ticket " + w.ticketNumber
                     + " called or in service; finish, transfer or mark it no-show first");
         }
+        for (CloseGate gate : policies.closeGates()) {
+            Optional<String> why;
+            try {
+                why = gate.refuseClose(state.windowView(wc), new StateView(state, now));
+            } catch (Exception | LinkageError e) {
+                notes.add("close gate " + gate.getClass().getName() + " failed (" + e + "); it was skipped");
+                continue;
+            }
+            if (why != null && why.isPresent()) {
+                throw refuse(ErrorCode.REFUSED_BY_POLICY, why.get());
+            }
+        }
         DomainEvent e = new DomainEvent.WindowClosed(now, x.actor(), wc.id(), w.staffId);
         return accept(List.of(e), new ResultSpec.WindowResult(wc.id()));
     }
@@ -545,6 +612,115 @@ final class Decider {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    // ---- evaluations, alerts, tidal windows, policy state, phase (API 1.1) -----------------------
+
+    private Decision evaluate(Command.Evaluate x) {
+        if (x.actor().kind() == Actor.Kind.STAFF) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "staff cannot rate for the citizen (R7): the window's evaluator rates");
+        }
+        if (x.level() < Evaluation.LOWEST || x.level() > Evaluation.HIGHEST) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "level must be 1..5, not " + x.level());
+        }
+        WindowConfig wc = windowConfig(x.windowId());
+        WindowSlot w = state.slotOrClosed(wc.id());
+        if (w.armedTicket == null) {
+            throw refuse(ErrorCode.ILLEGAL_STATE, "window " + wc.id() + " has no finished transaction to rate"
+                    + " (one rating per transaction, R7)");
+        }
+        if (now.isAfter(w.armedAt.plus(HallState.EVALUATION_TIMEOUT))) {
+            throw refuse(ErrorCode.EXPIRED, "the rating of ticket " + w.armedTicket + " at window " + wc.id()
+                    + " was due within " + HallState.EVALUATION_TIMEOUT.toSeconds() + " s of its end; it stays not rated");
+        }
+        DomainEvent e = new DomainEvent.EvaluationRecorded(now, x.actor(), w.armedTicket, w.armedCategory, w.armedItem,
+                wc.id(), w.armedStaff, x.level());
+        Evaluation result = new Evaluation(w.armedTicket, wc.id(), w.armedStaff, w.armedCategory, w.armedItem,
+                x.level(), now);
+        return accept(List.of(e), new ResultSpec.ValueResult(result));
+    }
+
+    private Decision raiseAlert(Command.RaiseAlert x) {
+        Alert a = x.alert();
+        if (a == null) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "alert is required");
+        }
+        Alert active = state.alerts.get(a.id());
+        if (active != null && active.kind().equals(a.kind()) && Objects.equals(active.categoryId(), a.categoryId())
+                && Objects.equals(active.windowId(), a.windowId()) && Objects.equals(active.text(), a.text())) {
+            return new Decision.Unchanged(new ResultSpec.AlertResult(a.id()));
+        }
+        DomainEvent e = new DomainEvent.AlertRaised(now, x.actor(), a.id(), a.kind(), blankToNull(a.categoryId()),
+                blankToNull(a.windowId()), a.text());
+        return accept(List.of(e), new ResultSpec.AlertResult(a.id()));
+    }
+
+    private Decision clearAlert(Command.ClearAlert x) {
+        require(x.alertId(), "alertId");
+        Alert active = state.alerts.get(x.alertId());
+        if (active == null) {
+            return new Decision.Unchanged(new ResultSpec.ValueResult(Boolean.FALSE));
+        }
+        DomainEvent e = new DomainEvent.AlertCleared(now, x.actor(), active.id(), active.kind(), active.categoryId(),
+                active.windowId());
+        return accept(List.of(e), new ResultSpec.ValueResult(Boolean.TRUE));
+    }
+
+    private Decision assignCategories(Command.AssignCategories x) {
+        WindowConfig wc = windowConfig(x.windowId());
+        WindowSlot w = state.slotOrClosed(wc.id());
+        requireSignedIn(x.actor(), w);
+        if (x.categoryIds() == null) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "categoryIds is required (empty to take them back)");
+        }
+        List<String> extra = new ArrayList<>();
+        for (String id : x.categoryIds()) {
+            CategoryConfig cat = category(id);
+            if (!wc.categories().contains(cat.id()) && !extra.contains(cat.id())) {
+                extra.add(cat.id());
+            }
+        }
+        if (!extra.isEmpty() && !w.isOpen()) {
+            throw refuse(ErrorCode.WINDOW_NOT_OPEN, "window " + wc.id() + " is closed: staff must sign in before "
+                    + "categories are assigned to it (R2, R17)");
+        }
+        List<String> current = w.assigned == null ? List.of() : w.assigned;
+        if (current.equals(extra)) {
+            return new Decision.Unchanged(new ResultSpec.WindowResult(wc.id()));
+        }
+        DomainEvent e = new DomainEvent.WindowAssigned(now, x.actor(), wc.id(), extra);
+        return accept(List.of(e), new ResultSpec.WindowResult(wc.id()));
+    }
+
+    private Decision putPolicyState(Command.PutPolicyState x) {
+        require(x.policyId(), "policyId");
+        require(x.key(), "key");
+        if (!x.policyId().matches("[A-Za-z0-9._-]{1,100}")) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "policyId must be 1..100 of A-Z a-z 0-9 . _ -");
+        }
+        if (x.key().length() > 200) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "key longer than 200 characters");
+        }
+        if (x.value() != null && x.value().length() > HallQueue.MAX_POLICY_VALUE) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "value longer than " + HallQueue.MAX_POLICY_VALUE + " characters");
+        }
+        String stored = state.policyState(x.policyId()).get(x.key());
+        if (Objects.equals(stored, x.value())) {
+            return new Decision.Unchanged(new ResultSpec.ValueResult(Boolean.FALSE));
+        }
+        DomainEvent e = new DomainEvent.PolicyStateChanged(now, x.actor(), x.policyId(), x.key(), x.value());
+        return accept(List.of(e), new ResultSpec.ValueResult(Boolean.TRUE));
+    }
+
+    private Decision setPhase(Command.SetPhase x) {
+        if (x.phase() == null) {
+            throw refuse(ErrorCode.INVALID_ARGUMENT, "phase is required");
+        }
+        if (x.phase() == state.phase) {
+            return new Decision.Unchanged(new ResultSpec.ValueResult(x.phase()));
+        }
+        return accept(List.of(new DomainEvent.HallPhaseChanged(now, x.actor(), x.phase())),
+                new ResultSpec.ValueResult(x.phase()));
+    }
 
     private CategoryConfig category(String id) {
         return config.category(id)
@@ -632,8 +808,8 @@ final class Decider {
         return isBlank(s) ? null : s;
     }
 
-    private static Decision accept(List<DomainEvent> events, ResultSpec result) {
-        return new Decision.Accepted(events, result, null);
+    private Decision accept(List<DomainEvent> events, ResultSpec result) {
+        return new Decision.Accepted(events, result, notes.isEmpty() ? null : String.join("; ", notes));
     }
 
     private static Refusal refuse(ErrorCode code, String message) {

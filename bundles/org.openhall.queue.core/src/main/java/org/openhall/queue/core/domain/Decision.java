@@ -29,6 +29,16 @@ public sealed interface Decision {
     }
 
     /**
+     * The operation is valid but changes nothing (an alert raised again as it is, a policy value
+     * stored again): no event, nothing to journal but the request record.
+     */
+    record Unchanged(ResultSpec result) implements Decision {
+        public Unchanged {
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
      * The operation is valid.
      *
      * @param events     the events to journal and apply, in order; never empty

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.openhall.api.queue.Actor;
+import org.openhall.api.queue.HallPhase;
 import org.openhall.api.queue.Outcome;
 import org.openhall.api.queue.PauseKind;
 import org.openhall.api.queue.PriorityClass;
@@ -393,6 +394,129 @@ public sealed interface DomainEvent {
         @Override
         public Map<String, Object> properties() {
             return new EventProps(this).put(QueueEvents.DAY, day.toString()).map();
+        }
+    }
+
+    /** A citizen rated the transaction a window finished last (R7). */
+    record EvaluationRecorded(Instant at, Actor actor, String number, String categoryId, String serviceItemId,
+            String windowId, String staffId, int level) implements DomainEvent {
+        public EvaluationRecorded {
+            check(at, actor);
+            Objects.requireNonNull(number, "number");
+            Objects.requireNonNull(windowId, "windowId");
+        }
+
+        @Override
+        public String type() {
+            return QueueEvents.EVALUATION_RECORDED;
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.TICKET, number).put(QueueEvents.CATEGORY, categoryId)
+                    .put(QueueEvents.SERVICE_ITEM, serviceItemId).put(QueueEvents.WINDOW, windowId)
+                    .put(QueueEvents.STAFF, staffId).put(QueueEvents.LEVEL, level).map();
+        }
+    }
+
+    /** An alert was raised or replaced. */
+    record AlertRaised(Instant at, Actor actor, String alertId, String kind, String categoryId, String windowId,
+            String text) implements DomainEvent {
+        public AlertRaised {
+            check(at, actor);
+            Objects.requireNonNull(alertId, "alertId");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        @Override
+        public String type() {
+            return QueueEvents.ALERT_RAISED;
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.ALERT_ID, alertId).put(QueueEvents.ALERT_KIND, kind)
+                    .put(QueueEvents.CATEGORY, categoryId).put(QueueEvents.WINDOW, windowId)
+                    .put(QueueEvents.TEXT, text).map();
+        }
+    }
+
+    /** An active alert was cleared; {@code kind} and the ids repeat the alert's. */
+    record AlertCleared(Instant at, Actor actor, String alertId, String kind, String categoryId, String windowId)
+            implements DomainEvent {
+        public AlertCleared {
+            check(at, actor);
+            Objects.requireNonNull(alertId, "alertId");
+        }
+
+        @Override
+        public String type() {
+            return QueueEvents.ALERT_CLEARED;
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.ALERT_ID, alertId).put(QueueEvents.ALERT_KIND, kind)
+                    .put(QueueEvents.CATEGORY, categoryId).put(QueueEvents.WINDOW, windowId).map();
+        }
+    }
+
+    /** Categories assigned to a window on top of its configured ones (empty: taken back), R2. */
+    record WindowAssigned(Instant at, Actor actor, String windowId, List<String> categoryIds) implements DomainEvent {
+        public WindowAssigned {
+            check(at, actor);
+            Objects.requireNonNull(windowId, "windowId");
+            categoryIds = categoryIds == null ? List.of() : List.copyOf(categoryIds);
+        }
+
+        @Override
+        public String type() {
+            return QueueEvents.WINDOW_ASSIGNED;
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.WINDOW, windowId)
+                    .put(QueueEvents.CATEGORIES, categoryIds.toArray(new String[0])).map();
+        }
+    }
+
+    /** A policy stored ({@code value} not null) or removed a value of its durable state. */
+    record PolicyStateChanged(Instant at, Actor actor, String policyId, String key, String value)
+            implements DomainEvent {
+        public PolicyStateChanged {
+            check(at, actor);
+            Objects.requireNonNull(policyId, "policyId");
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public String type() {
+            return QueueEvents.POLICY_STATE;
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.POLICY, policyId).put(QueueEvents.KEY, key)
+                    .put(QueueEvents.VALUE, value).map();
+        }
+    }
+
+    /** The hall's phase changed (R3, R13); the type is hall.opened, hall.extended or hall.closed. */
+    record HallPhaseChanged(Instant at, Actor actor, HallPhase phase) implements DomainEvent {
+        public HallPhaseChanged {
+            check(at, actor);
+            Objects.requireNonNull(phase, "phase");
+        }
+
+        @Override
+        public String type() {
+            return phase.eventType();
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return new EventProps(this).put(QueueEvents.PHASE, phase).map();
         }
     }
 

@@ -35,7 +35,15 @@ public final class EventCodec {
             Map.entry(QueueEvents.WINDOW_RESUMED, DomainEvent.WindowResumed.class),
             Map.entry(QueueEvents.WINDOW_CLOSED, DomainEvent.WindowClosed.class),
             Map.entry(QueueEvents.CASE_RECORDED, DomainEvent.CaseRecorded.class),
-            Map.entry(QueueEvents.DAY_STARTED, DomainEvent.DayStarted.class));
+            Map.entry(QueueEvents.DAY_STARTED, DomainEvent.DayStarted.class),
+            Map.entry(QueueEvents.EVALUATION_RECORDED, DomainEvent.EvaluationRecorded.class),
+            Map.entry(QueueEvents.ALERT_RAISED, DomainEvent.AlertRaised.class),
+            Map.entry(QueueEvents.ALERT_CLEARED, DomainEvent.AlertCleared.class),
+            Map.entry(QueueEvents.WINDOW_ASSIGNED, DomainEvent.WindowAssigned.class),
+            Map.entry(QueueEvents.POLICY_STATE, DomainEvent.PolicyStateChanged.class),
+            Map.entry(QueueEvents.HALL_OPENED, DomainEvent.HallPhaseChanged.class),
+            Map.entry(QueueEvents.HALL_EXTENDED, DomainEvent.HallPhaseChanged.class),
+            Map.entry(QueueEvents.HALL_CLOSED, DomainEvent.HallPhaseChanged.class));
 
     private EventCodec() {
     }

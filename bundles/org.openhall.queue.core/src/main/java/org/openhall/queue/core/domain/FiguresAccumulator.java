@@ -23,6 +23,8 @@ final class FiguresAccumulator {
     long noShows;
     long transfers;
     long overruns;
+    long rated;
+    long satisfied;
     List<Long> waitMillis = new ArrayList<>();
     List<Long> handlingMillis = new ArrayList<>();
 
@@ -31,7 +33,7 @@ final class FiguresAccumulator {
 
     Figures figures() {
         return new Figures(issued, served, noShows, transfers, mean(waitMillis) / 1000.0, p90(waitMillis) / 1000.0,
-                mean(handlingMillis) / 1000.0, p90(handlingMillis) / 1000.0, overruns);
+                mean(handlingMillis) / 1000.0, p90(handlingMillis) / 1000.0, overruns, rated, satisfied);
     }
 
     static double mean(List<Long> samples) {

@@ -9,14 +9,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.openhall.api.policy.CallingPolicy;
+import org.openhall.api.policy.PhasePolicy;
 import org.openhall.api.policy.WaitingTicket;
+import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.CategoryView;
+import org.openhall.api.queue.HallPhase;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.Outcome;
@@ -118,6 +122,8 @@ public final class HallState {
 
     /** Highest ticket number of a category per day: numbers have three digits. */
     public static final int MAX_NUMBER = 999;
+    /** How long after a transaction ends the window's evaluator accepts a rating (R7). */
+    public static final Duration EVALUATION_TIMEOUT = Duration.ofMinutes(3);
     /** Check-ins from this long before the slot's start get an appointment ticket (R10). */
     public static final Duration APPOINTMENT_EARLY_TOLERANCE = Duration.ofMinutes(15);
     /** Handling-time samples kept per category for the rolling average (independent of settings). */
@@ -145,6 +151,12 @@ public final class HallState {
     final TreeMap<String, List<Long>> recentHandling = new TreeMap<>();
     DayAccumulator today = new DayAccumulator();
     final TreeMap<LocalDate, DayStatistics> past = new TreeMap<>();
+    /** Open, extended or closed (R3, R13): changed by hall.* events only. */
+    HallPhase phase = HallPhase.CLOSED;
+    /** Active alerts by id. */
+    final TreeMap<String, Alert> alerts = new TreeMap<>();
+    /** Policies' durable state: policy id → key → value. Kept across days. */
+    final TreeMap<String, TreeMap<String, String>> policyState = new TreeMap<>();
 
     /**
      * A new, empty hall: no tickets, every window closed.
@@ -214,6 +226,70 @@ public final class HallState {
         return false;
     }
 
+    /**
+     * When the opening period that contains {@code now} ends (R3), if one does. A whole-day period
+     * (open equals close) ends at the next midnight; periods that touch are not merged.
+     */
+    public Optional<Instant> closingTime(Instant now) {
+        ZonedDateTime local = now.atZone(config.zone());
+        LocalDate date = local.toLocalDate();
+        LocalTime t = local.toLocalTime();
+        if (!config.holidays().contains(date)) {
+            for (OpeningHours p : periods(date)) {
+                if (p.open().equals(p.close())) {
+                    return Optional.of(date.plusDays(1).atStartOfDay(config.zone()).toInstant());
+                }
+                if (p.open().isBefore(p.close())) {
+                    if (!t.isBefore(p.open()) && t.isBefore(p.close())) {
+                        return Optional.of(date.atTime(p.close()).atZone(config.zone()).toInstant());
+                    }
+                } else if (!t.isBefore(p.open())) {
+                    return Optional.of(date.plusDays(1).atTime(p.close()).atZone(config.zone()).toInstant());
+                }
+            }
+        }
+        LocalDate yesterday = date.minusDays(1);
+        if (!config.holidays().contains(yesterday)) {
+            for (OpeningHours p : periods(yesterday)) {
+                if (p.close().isBefore(p.open()) && t.isBefore(p.close())) {
+                    return Optional.of(date.atTime(p.close()).atZone(config.zone()).toInstant());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The hall's phase (R3, R13). */
+    public HallPhase phase() {
+        return phase;
+    }
+
+    /** An active alert. */
+    public Optional<Alert> alert(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(alerts.get(id));
+    }
+
+    /** A policy's durable state, a copy. */
+    public Map<String, String> policyState(String policyId) {
+        TreeMap<String, String> m = policyId == null ? null : policyState.get(policyId);
+        return m == null ? Map.of() : Map.copyOf(m);
+    }
+
+    /** A window's categories now: its configured ones, then those assigned to it (R2). */
+    List<String> servedCategories(WindowConfig wc) {
+        WindowSlot w = windows.get(wc.id());
+        if (w == null || w.assigned == null || w.assigned.isEmpty()) {
+            return wc.categories();
+        }
+        List<String> all = new ArrayList<>(wc.categories());
+        for (String c : w.assigned) {
+            if (!all.contains(c)) {
+                all.add(c);
+            }
+        }
+        return all;
+    }
+
     private List<OpeningHours> periods(LocalDate date) {
         List<OpeningHours> periods = config.hours().get(date.getDayOfWeek());
         return periods == null ? List.of() : periods;
@@ -241,9 +317,36 @@ public final class HallState {
      * @return a rejection with the reason, or the events and the result to compute after them
      */
     public Decision decide(Command command, Instant now, CallingPolicy policy) {
+        return decide(command, now, Policies.calling(policy));
+    }
+
+    /** Like {@link #decide(Command, Instant, CallingPolicy)}, with every kind of policy (gates, phase). */
+    public Decision decide(Command command, Instant now, Policies policies) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(now, "now");
-        return new Decider(this, now, policy).decide(command);
+        return new Decider(this, now, policies == null ? Policies.NONE : policies).decide(command);
+    }
+
+    /**
+     * The phase the hall should be in now (R3, R13): OPEN within the opening hours, else CLOSED,
+     * unless the phase policy says otherwise. A policy that throws is ignored (the default applies).
+     *
+     * @return the phase, and a note for the log when the policy failed
+     */
+    public Map.Entry<HallPhase, String> targetPhase(Instant now, Policies policies) {
+        HallPhase byHours = isOpenForIssuing(now) ? HallPhase.OPEN : HallPhase.CLOSED;
+        PhasePolicy p = policies == null ? null : policies.phase();
+        if (p == null) {
+            return Map.entry(byHours, "");
+        }
+        try {
+            HallPhase answer = p.phase(byHours, new StateView(this, now));
+            return Map.entry(answer == null ? byHours : answer, answer == null
+                    ? "phase policy " + p.getClass().getName() + " answered null; the opening hours apply" : "");
+        } catch (Exception | LinkageError e) {
+            return Map.entry(byHours, "phase policy " + p.getClass().getName() + " failed (" + e
+                    + "); the opening hours apply");
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -280,6 +383,7 @@ public final class HallState {
             w.state = WindowState.IDLE;
             w.staffId = e.staffId();
             w.ticketNumber = null;
+            w.assigned = null;
             clearPause(w);
             w.since = e.at();
         } else if (event instanceof DomainEvent.WindowPaused e) {
@@ -294,12 +398,35 @@ public final class HallState {
             w.state = WindowState.CLOSED;
             w.staffId = null;
             w.ticketNumber = null;
+            w.assigned = null;
             clearPause(w);
             w.since = e.at();
         } else if (event instanceof DomainEvent.CaseRecorded e) {
             onCaseRecorded(e);
         } else if (event instanceof DomainEvent.DayStarted e) {
             onDayStarted(e);
+        } else if (event instanceof DomainEvent.EvaluationRecorded e) {
+            onEvaluated(e);
+        } else if (event instanceof DomainEvent.AlertRaised e) {
+            alerts.put(e.alertId(), new Alert(e.alertId(), e.kind(), e.categoryId(), e.windowId(), e.text(), e.at()));
+        } else if (event instanceof DomainEvent.AlertCleared e) {
+            alerts.remove(e.alertId());
+        } else if (event instanceof DomainEvent.WindowAssigned e) {
+            slot(e.windowId()).assigned = e.categoryIds().isEmpty() ? null : new ArrayList<>(e.categoryIds());
+        } else if (event instanceof DomainEvent.PolicyStateChanged e) {
+            if (e.value() == null) {
+                TreeMap<String, String> m = policyState.get(e.policyId());
+                if (m != null) {
+                    m.remove(e.key());
+                    if (m.isEmpty()) {
+                        policyState.remove(e.policyId());
+                    }
+                }
+            } else {
+                policyState.computeIfAbsent(e.policyId(), k -> new TreeMap<>()).put(e.key(), e.value());
+            }
+        } else if (event instanceof DomainEvent.HallPhaseChanged e) {
+            phase = e.phase();
         } else {
             throw new IllegalArgumentException("unknown event " + event.getClass().getName());
         }
@@ -387,6 +514,12 @@ public final class HallState {
         t.windowId = null;
         t.targetWindowId = null;
         release(e.windowId(), t.number, e.at());
+        WindowSlot finishedAt = slot(e.windowId());
+        finishedAt.armedTicket = t.number; // R7: the evaluator now rates this transaction
+        finishedAt.armedCategory = t.categoryId;
+        finishedAt.armedItem = t.serviceItemId;
+        finishedAt.armedStaff = e.staffId();
+        finishedAt.armedAt = e.at();
         long handling = millis(e.startedAt(), e.at());
         boolean overrun = e.timeLimitSeconds() != null && handling > e.timeLimitSeconds() * 1000; // R6
         boolean served = e.outcome() != Outcome.TRANSFERRED;
@@ -400,6 +533,18 @@ public final class HallState {
             }
         });
         rememberHandling(t.categoryId, handling);
+    }
+
+    private void onEvaluated(DomainEvent.EvaluationRecorded e) {
+        WindowSlot w = slot(e.windowId());
+        w.disarm();
+        boolean satisfied = e.level() >= 4;
+        today.each(e.categoryId(), e.windowId(), e.staffId(), a -> {
+            a.rated++;
+            if (satisfied) {
+                a.satisfied++;
+            }
+        });
     }
 
     private void onTransferred(DomainEvent.TicketTransferred e) {
@@ -532,6 +677,7 @@ public final class HallState {
         consecutivePriorityCalls = 0;
         today = new DayAccumulator();
         for (WindowSlot w : windows.values()) {
+            w.disarm(); // a rating counts for the day of its transaction; the old day is frozen
             if (w.ticketNumber != null) {
                 w.ticketNumber = null;
                 if (w.state == WindowState.PAUSED) {
@@ -648,7 +794,10 @@ public final class HallState {
         for (WindowConfig w : config.windows()) {
             windowViews.add(windowView(w));
         }
-        return new HallSnapshot(config.hallId(), config.hallName(), day, seq, now, categories, windowViews);
+        List<Alert> active = new ArrayList<>(alerts.values());
+        active.sort(Comparator.comparing(Alert::raisedAt).thenComparing(Alert::id));
+        return new HallSnapshot(config.hallId(), config.hallName(), day, seq, now, categories, windowViews, phase,
+                active);
     }
 
     /**
@@ -689,8 +838,8 @@ public final class HallState {
         }
         String staffName = w.staffId == null ? null
                 : config.staffMember(w.staffId).map(StaffConfig::name).orElse(null);
-        return new WindowView(wc.id(), wc.name(), w.state, wc.categories(), wc.standby(), w.ticketNumber, w.staffId,
-                staffName, w.pauseKind, w.pauseReason, w.since);
+        return new WindowView(wc.id(), wc.name(), w.state, servedCategories(wc), wc.standby(), w.ticketNumber,
+                w.staffId, staffName, w.pauseKind, w.pauseReason, w.since, w.assigned);
     }
 
     /** The window's slot, or a closed one that is not stored (decide must not change the state). */
@@ -704,7 +853,7 @@ public final class HallState {
         int n = 0;
         for (WindowConfig wc : config.windows()) {
             WindowSlot w = windows.get(wc.id());
-            if (w != null && w.isServing() && wc.categories().contains(categoryId)) {
+            if (w != null && w.isServing() && servedCategories(wc).contains(categoryId)) {
                 n++;
             }
         }
@@ -756,7 +905,7 @@ public final class HallState {
 
     /** The window's candidates in the default calling order (see the class documentation). */
     List<Ticket> candidates(WindowConfig wc) {
-        List<String> cats = wc.categories();
+        List<String> cats = servedCategories(wc);
         List<Ticket> out = new ArrayList<>();
         for (Ticket t : tickets.values()) {
             if (t.state == TicketState.WAITING && cats.contains(t.categoryId)

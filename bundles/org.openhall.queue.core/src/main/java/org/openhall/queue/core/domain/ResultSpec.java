@@ -72,4 +72,29 @@ public sealed interface ResultSpec {
             return day;
         }
     }
+
+    /** A value known when the operation was decided (an evaluation, a flag). */
+    record ValueResult(Object value) implements ResultSpec {
+        public ValueResult {
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public Object resolve(HallState stateAfter) {
+            return value;
+        }
+    }
+
+    /** For raiseAlert: the alert as it is active now. */
+    record AlertResult(String alertId) implements ResultSpec {
+        public AlertResult {
+            Objects.requireNonNull(alertId, "alertId");
+        }
+
+        @Override
+        public org.openhall.api.queue.Alert resolve(HallState stateAfter) {
+            return stateAfter.alert(alertId)
+                    .orElseThrow(() -> new IllegalStateException("alert " + alertId + " is not active"));
+        }
+    }
 }

@@ -5,6 +5,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import org.openhall.api.queue.Alert;
+import org.openhall.api.queue.HallPhase;
 import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,7 +40,8 @@ public final class StateCodec {
         Data d = new Data(FORMAT, state.day, state.nextIssueSeq, state.consecutivePriorityCalls, state.lastNumbers,
                 new ArrayList<>(state.tickets.values()), new ArrayList<>(state.windows.values()), state.lastCalled,
                 new ArrayList<>(state.appointmentCodes), state.recentHandling, state.today,
-                new ArrayList<>(state.past.values()));
+                new ArrayList<>(state.past.values()), state.phase, new ArrayList<>(state.alerts.values()),
+                state.policyState);
         try {
             return Json.MAPPER.writeValueAsBytes(d);
         } catch (JsonProcessingException e) {
@@ -97,6 +102,17 @@ public final class StateCodec {
                 s.past.put(st.day(), st);
             }
         }
+        if (d.phase() != null) {
+            s.phase = d.phase();
+        }
+        if (d.alerts() != null) {
+            for (Alert a : d.alerts()) {
+                s.alerts.put(a.id(), a);
+            }
+        }
+        if (d.policyState() != null) {
+            d.policyState().forEach((k, v) -> s.policyState.put(k, new TreeMap<>(v)));
+        }
         return s;
     }
 
@@ -104,6 +120,7 @@ public final class StateCodec {
     record Data(int format, LocalDate day, long nextIssueSeq, int consecutivePriorityCalls,
             Map<String, Integer> lastNumbers, List<Ticket> tickets, List<WindowSlot> windows,
             Map<String, String> lastCalled, List<String> appointmentCodes, Map<String, List<Long>> recentHandling,
-            DayAccumulator today, List<DayStatistics> past) {
+            DayAccumulator today, List<DayStatistics> past, HallPhase phase, List<Alert> alerts,
+            Map<String, TreeMap<String, String>> policyState) {
     }
 }

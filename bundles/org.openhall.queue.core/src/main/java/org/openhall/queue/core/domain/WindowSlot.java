@@ -1,6 +1,7 @@
 package org.openhall.queue.core.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
@@ -27,12 +28,29 @@ final class WindowSlot {
     /** While paused: the state a resume returns to (IDLE, CALLING or SERVING). */
     WindowState resumeState;
     Instant since;
+    /** Categories assigned on top of the configured ones (tidal window, R2), else null. */
+    List<String> assigned;
+    /** The transaction the window's evaluator may rate (R7): its ticket, else null. */
+    String armedTicket;
+    String armedCategory;
+    String armedItem;
+    String armedStaff;
+    /** When that transaction ended. */
+    Instant armedAt;
 
     WindowSlot() {
     }
 
     WindowSlot(String id) {
         this.id = id;
+    }
+
+    void disarm() {
+        armedTicket = null;
+        armedCategory = null;
+        armedItem = null;
+        armedStaff = null;
+        armedAt = null;
     }
 
     boolean isOpen() {

@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Finish;
+import org.openhall.api.queue.HallPhase;
 import org.openhall.api.queue.ManualCase;
 import org.openhall.api.queue.Outcome;
 import org.openhall.api.queue.PauseKind;
@@ -50,7 +51,17 @@ class CodecTest {
                 new DomainEvent.CaseRecorded(T, S, "A003", "A", null, "1", "1001", T.minusSeconds(900),
                         T.minusSeconds(300), T, Outcome.REFUSED, List.of(), "不符合条件", "条例第5条", null),
                 new DomainEvent.DayStarted(T, Actor.system("rollover"), LocalDate.of(2026, 3, 3),
-                        LocalDate.of(2026, 3, 2), List.of("A004", "B001"), LocalDate.of(2025, 12, 3)));
+                        LocalDate.of(2026, 3, 2), List.of("A004", "B001"), LocalDate.of(2025, 12, 3)),
+                new DomainEvent.EvaluationRecorded(T, Actor.device("evaluator-1"), "A001", "A", "A01", "1", "1001", 2),
+                new DomainEvent.AlertRaised(T, Actor.system("overflow"), "overflow:A", "QUEUE_OVERFLOW", "A", null,
+                        "社保医保排队超过10人"),
+                new DomainEvent.AlertCleared(T, Actor.system("overflow"), "overflow:A", "QUEUE_OVERFLOW", "A", null),
+                new DomainEvent.WindowAssigned(T, Actor.system("overflow"), "9", List.of("A", "B")),
+                new DomainEvent.PolicyStateChanged(T, Actor.system("followup"), "org.openhall.policy.followup",
+                        "FU-1", "{\"deadline\":\"2026-03-05\"}"),
+                new DomainEvent.HallPhaseChanged(T, Actor.system("phase"), HallPhase.OPEN),
+                new DomainEvent.HallPhaseChanged(T, Actor.system("phase"), HallPhase.EXTENDED),
+                new DomainEvent.HallPhaseChanged(T, Actor.system("phase"), HallPhase.CLOSED));
     }
 
     @Test
@@ -68,7 +79,10 @@ class CodecTest {
                 QueueEvents.SERVICE_STARTED, QueueEvents.SERVICE_FINISHED, QueueEvents.TICKET_TRANSFERRED,
                 QueueEvents.TICKET_NOSHOW, QueueEvents.TICKET_REACTIVATED, QueueEvents.WINDOW_OPENED,
                 QueueEvents.WINDOW_PAUSED, QueueEvents.WINDOW_RESUMED, QueueEvents.WINDOW_CLOSED,
-                QueueEvents.CASE_RECORDED, QueueEvents.DAY_STARTED), types);
+                QueueEvents.CASE_RECORDED, QueueEvents.DAY_STARTED, QueueEvents.EVALUATION_RECORDED,
+                QueueEvents.ALERT_RAISED, QueueEvents.ALERT_CLEARED, QueueEvents.WINDOW_ASSIGNED,
+                QueueEvents.POLICY_STATE, QueueEvents.HALL_OPENED, QueueEvents.HALL_EXTENDED,
+                QueueEvents.HALL_CLOSED), types);
     }
 
     @Test

@@ -60,6 +60,8 @@ final class TestHall {
     final HallState state;
     Instant now = T0;
     CallingPolicy policy;
+    /** When set, used instead of {@link #policy}: gates and phase too. */
+    Policies policies;
     final List<DomainEvent> events = new ArrayList<>();
     String lastPolicyNote;
 
@@ -113,7 +115,7 @@ final class TestHall {
     // ---- driving ---------------------------------------------------------------------------------
 
     Decision decide(Command c) {
-        return state.decide(c, now, policy);
+        return policies != null ? state.decide(c, now, policies) : state.decide(c, now, policy);
     }
 
     /** Decides and applies; fails the test when refused. */
@@ -121,6 +123,9 @@ final class TestHall {
         Decision d = decide(c);
         if (d instanceof Decision.Rejected r) {
             fail("refused " + c + ": " + r.error());
+        }
+        if (d instanceof Decision.Unchanged u) {
+            return u.result().resolve(state);
         }
         Decision.Accepted a = (Decision.Accepted) d;
         lastPolicyNote = a.policyNote();
@@ -136,7 +141,7 @@ final class TestHall {
         byte[] after = StateCodec.encode(state);
         assertArrayEquals(before, after, "decide changed the state");
         if (!(d instanceof Decision.Rejected r)) {
-            fail("expected " + code + " for " + c + " but it was accepted: " + ((Decision.Accepted) d).events());
+            fail("expected " + code + " for " + c + " but it was accepted: " + d);
             return null;
         }
         assertEquals(code, r.error().code(), () -> "for " + c + ": " + r.error().message());

@@ -1,10 +1,14 @@
 package org.openhall.queue.core.internal.engine;
 
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.Appointment;
+import org.openhall.api.queue.Evaluation;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.Finish;
@@ -53,6 +57,37 @@ public final class HallQueueService implements HallQueue {
             String serviceItemId) {
         return run(request, IssuedTicket.class, () -> new Command.IssueTicket(request.actor(), categoryId,
                 priority == null ? PriorityClass.NORMAL : priority, serviceItemId));
+    }
+
+    @Override
+    public Result<Evaluation> evaluate(Request request, String windowId, int level) {
+        return run(request, Evaluation.class, () -> new Command.Evaluate(request.actor(), windowId, level));
+    }
+
+    @Override
+    public Result<Alert> raiseAlert(Request request, Alert alert) {
+        return run(request, Alert.class, () -> new Command.RaiseAlert(request.actor(), alert));
+    }
+
+    @Override
+    public Result<Boolean> clearAlert(Request request, String alertId) {
+        return run(request, Boolean.class, () -> new Command.ClearAlert(request.actor(), alertId));
+    }
+
+    @Override
+    public Result<WindowView> assignCategories(Request request, String windowId, List<String> categoryIds) {
+        return run(request, WindowView.class,
+                () -> new Command.AssignCategories(request.actor(), windowId, categoryIds));
+    }
+
+    @Override
+    public Result<Boolean> putPolicyState(Request request, String policyId, String key, String value) {
+        return run(request, Boolean.class, () -> new Command.PutPolicyState(request.actor(), policyId, key, value));
+    }
+
+    @Override
+    public Map<String, String> policyState(String policyId) {
+        return engine.policyState(policyId);
     }
 
     @Override

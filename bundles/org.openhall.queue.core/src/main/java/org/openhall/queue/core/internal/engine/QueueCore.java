@@ -116,14 +116,14 @@ public final class QueueCore {
             awaitConfiguration();
             journal = Journal.open(file, JournalOptions.defaults().withOnCommitted(this::publish));
             HallConfig config = registry.current().orElseThrow();
-            QueueEngine started = QueueEngine.start(journal, config, Clock.systemUTC(), policies::current);
+            QueueEngine started = QueueEngine.open(journal, config, Clock.systemUTC(), policies::current);
             synchronized (this) {
                 engine = started;
                 registry.current().ifPresent(started::reconfigure); // a change that came in meanwhile
             }
             history = context.registerService(QueueHistory.class, new History(journal), null);
             registration = context.registerService(QueueEngine.class, started, null);
-            days.scheduleAtFixedRate(started::tick, 1, 1, TimeUnit.MINUTES);
+            days.scheduleAtFixedRate(started::tick, 0, 1, TimeUnit.MINUTES); // at once: the phase
         } catch (JournalCorruptException e) {
             LOG.error("The queue journal {} is damaged ({}). The queue core does not start and the file is left "
                     + "untouched. Salvage its valid prefix into a new file as docs/journal.md describes, then "

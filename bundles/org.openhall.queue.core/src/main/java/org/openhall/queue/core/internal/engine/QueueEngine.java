@@ -21,6 +21,7 @@ import org.openhall.api.policy.CallingPolicy;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.HallPhase;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.Result;
 import org.openhall.api.queue.TicketView;
@@ -37,6 +38,7 @@ import org.openhall.queue.core.domain.DomainEvent;
 import org.openhall.queue.core.domain.EventCodec;
 import org.openhall.queue.core.domain.HallConfig;
 import org.openhall.queue.core.domain.HallState;
+import org.openhall.queue.core.domain.Policies;
 import org.openhall.queue.core.domain.StateCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,7 @@ public final class QueueEngine implements AutoCloseable {
     static final int SNAPSHOT_EVERY = 2_000;
 
     static final Actor ROLLOVER = Actor.system("rollover");
+    static final Actor PHASE = Actor.system("phase");
 
     /** A request id's first outcome: its fingerprint and, once durable, the stored result. */
     private static final class Completion {
@@ -85,7 +88,7 @@ public final class QueueEngine implements AutoCloseable {
 
     private final Journal journal;
     private final Clock clock;
-    private final Supplier<CallingPolicy> policy;
+    private final Supplier<Policies> policies;
     private final ResultCodec results = new ResultCodec();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Completion> requests = new ConcurrentHashMap<>();
@@ -95,10 +98,10 @@ public final class QueueEngine implements AutoCloseable {
     private int eventsSinceSnapshot; // guarded by lock
     private volatile String unavailable; // null while the engine accepts operations
 
-    private QueueEngine(Journal journal, Clock clock, Supplier<CallingPolicy> policy) {
+    private QueueEngine(Journal journal, Clock clock, Supplier<Policies> policies) {
         this.journal = journal;
         this.clock = clock;
-        this.policy = policy;
+        this.policies = policies;
     }
 
     /**
@@ -107,7 +110,13 @@ public final class QueueEngine implements AutoCloseable {
      */
     public static QueueEngine start(Journal journal, HallConfig config, Clock clock, Supplier<CallingPolicy> policy)
             throws JournalException {
-        QueueEngine engine = new QueueEngine(journal, clock, policy);
+        return open(journal, config, clock, () -> Policies.calling(policy.get()));
+    }
+
+    /** Like {@link #start}, with every kind of policy (calling, issue and close gates, phase). */
+    public static QueueEngine open(Journal journal, HallConfig config, Clock clock, Supplier<Policies> policies)
+            throws JournalException {
+        QueueEngine engine = new QueueEngine(journal, clock, policies);
         long started = System.nanoTime();
         Optional<Snapshot> snapshot = journal.latestSnapshot();
         HallState state = snapshot.map(s -> StateCodec.decode(s.state(), config))
@@ -196,8 +205,16 @@ public final class QueueEngine implements AutoCloseable {
             }
             Instant now = clock.instant();
             rollOver(now);
-            Decision decision = state.decide(command, now, policy.get());
-            if (decision instanceof Decision.Rejected rejected) {
+            Policies inForce = policies.get();
+            Decision decision = state.decide(command, now, inForce);
+            if (decision instanceof Decision.Unchanged unchanged) {
+                result = Result.ok(resultType.cast(unchanged.result().resolve(state)));
+                if (mine == null) {
+                    return result; // nothing changed, nothing to write
+                }
+                stored = results.encode(result);
+                pending = journal.append(List.of(), new RequestRecord(requestId, command.fingerprint(), stored));
+            } else if (decision instanceof Decision.Rejected rejected) {
                 result = Result.error(rejected.error().code(), rejected.error().message());
                 if (mine == null) {
                     return result; // nothing to remember, nothing to write
@@ -209,11 +226,12 @@ public final class QueueEngine implements AutoCloseable {
             } else {
                 Decision.Accepted accepted = (Decision.Accepted) decision;
                 if (accepted.policyNote() != null) {
-                    LOG.warn("Calling policy ignored: {}", accepted.policyNote());
+                    LOG.warn("Policy ignored: {}", accepted.policyNote());
                 }
-                List<Entry> entries = entries(accepted.events(), now);
+                List<Entry> entries = new ArrayList<>(entries(accepted.events(), now));
                 accepted.events().forEach(state::apply);
                 result = Result.ok(resultType.cast(accepted.result(state)));
+                entries.addAll(phaseChange(now, inForce)); // e.g. the last ticket served: extended → closed
                 if (mine != null) {
                     stored = results.encode(result);
                 }
@@ -247,6 +265,27 @@ public final class QueueEngine implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Brings the hall's phase in line with the opening hours and the phase policy (R3, R13): the
+     * event is applied here and its entry returned for the caller's unit. Under the lock.
+     */
+    private List<Entry> phaseChange(Instant now, Policies inForce) {
+        Map.Entry<HallPhase, String> target = state.targetPhase(now, inForce);
+        if (!target.getValue().isEmpty()) {
+            LOG.warn("Policy ignored: {}", target.getValue());
+        }
+        if (target.getKey() == state.phase()) {
+            return List.of();
+        }
+        Decision d = state.decide(new Command.SetPhase(PHASE, target.getKey()), now, inForce);
+        if (!(d instanceof Decision.Accepted accepted)) {
+            return List.of();
+        }
+        accepted.events().forEach(state::apply);
+        LOG.info("The hall is now {}", target.getKey());
+        return entries(accepted.events(), now);
+    }
+
     private List<Entry> entries(List<DomainEvent> events, Instant now) {
         List<Entry> entries = new ArrayList<>(events.size());
         for (DomainEvent e : events) {
@@ -261,7 +300,7 @@ public final class QueueEngine implements AutoCloseable {
         if (!today.isAfter(state.day())) {
             return;
         }
-        Decision decision = state.decide(new Command.StartDay(ROLLOVER, today), now, null);
+        Decision decision = state.decide(new Command.StartDay(ROLLOVER, today), now, Policies.NONE);
         if (decision instanceof Decision.Accepted accepted) {
             List<Entry> entries = entries(accepted.events(), now);
             accepted.events().forEach(state::apply);
@@ -275,16 +314,24 @@ public final class QueueEngine implements AutoCloseable {
         }
     }
 
-    /** Rolls the day over without waiting for an operation (called by a timer). */
+    /** Rolls the day over and updates the hall's phase without waiting for an operation (called by a timer). */
     public void tick() {
         if (unavailable != null) {
             return;
         }
         lock.lock();
         try {
-            rollOver(clock.instant());
+            Instant now = clock.instant();
+            rollOver(now);
+            List<Entry> phase = phaseChange(now, policies.get());
+            if (!phase.isEmpty()) {
+                seq = journal.append(phase, null).lastSeq();
+                eventsSinceSnapshot += phase.size();
+            }
         } catch (JournalException e) {
-            fail("the journal refused the day rollover: " + e.getMessage(), e);
+            fail("the journal refused the day rollover or a phase change: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            fail("the day rollover or a phase change failed unexpectedly: " + e, e);
         } finally {
             lock.unlock();
         }
@@ -342,6 +389,15 @@ public final class QueueEngine implements AutoCloseable {
         lock.lock();
         try {
             return state.ticket(number);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Map<String, String> policyState(String policyId) {
+        lock.lock();
+        try {
+            return state.policyState(policyId);
         } finally {
             lock.unlock();
         }

@@ -25,7 +25,10 @@ final class ResultCodec {
     private static final Map<String, Class<?>> KINDS = Map.of(
             "IssuedTicket", IssuedTicket.class,
             "TicketView", TicketView.class,
-            "WindowView", WindowView.class);
+            "WindowView", WindowView.class,
+            "Evaluation", org.openhall.api.queue.Evaluation.class,
+            "Alert", org.openhall.api.queue.Alert.class,
+            "Boolean", Boolean.class);
 
     private final ObjectMapper json = Json.MAPPER;
 
