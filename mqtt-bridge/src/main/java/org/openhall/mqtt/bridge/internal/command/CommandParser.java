@@ -42,7 +42,7 @@ public final class CommandParser {
     /** The command names of contract v1. */
     public static final Set<String> COMMANDS = Set.of("issue-ticket", "check-in", "call-next", "recall", "start",
             "finish", "transfer", "no-show", "reactivate", "pause", "resume", "open-window", "close-window",
-            "manual-case");
+            "manual-case", "evaluate");
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern CATEGORY = Pattern.compile("[A-Z]");
@@ -171,6 +171,7 @@ public final class CommandParser {
                 yield new Operation.RecordManualCase(new ManualCase(category, finish.serviceItemId(), window, staffId,
                         arrived, started, finished, finish));
             }
+            case "evaluate" -> new Operation.Evaluate(f.string("window", MAX_ID), f.integer("level", 1, 5));
             default -> throw new CommandException(InputError.UNKNOWN_COMMAND, "unknown command '" + name + "'");
         };
     }
@@ -263,6 +264,20 @@ public final class CommandParser {
             }
             List<String> names = allowed.stream().map(Enum::name).sorted().toList();
             throw new CommandException(InputError.INVALID_ARGUMENT, "'" + field + "' must be one of " + names);
+        }
+
+        int integer(String field, int min, int max) throws CommandException {
+            JsonNode n = present(field);
+            if (n == null) {
+                throw new CommandException(InputError.MISSING_FIELD, "'" + field + "' is required");
+            }
+            if (!n.isIntegralNumber()) {
+                throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be an integer");
+            }
+            if (!n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "'" + field + "' must be " + min + ".." + max);
+            }
+            return n.intValue();
         }
 
         Instant instant(String field) throws CommandException {

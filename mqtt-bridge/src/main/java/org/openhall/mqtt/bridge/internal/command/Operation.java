@@ -96,4 +96,12 @@ public sealed interface Operation {
             return queue.recordManualCase(request, manualCase);
         }
     }
+
+    /** A citizen's rating at the window's evaluator (R7); the request's actor must not be staff. */
+    record Evaluate(String window, int level) implements Operation {
+        @Override
+        public Result<?> apply(HallQueue queue, Request request) {
+            return queue.evaluate(request, window, level);
+        }
+    }
 }

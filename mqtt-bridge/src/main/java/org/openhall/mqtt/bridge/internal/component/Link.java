@@ -232,7 +232,7 @@ final class Link implements AutoCloseable {
             Instant now = Instant.now();
             List<OutboxMessage> out = new ArrayList<>();
             ObjectNode status = payloads.statusOnline(s.hallName(), context.software(), context.started(),
-                    HallOpenState.OPEN, now);
+                    Payloads.openState(s.phase()), now);
             ObjectNode connections = status.putObject("connections");
             context.connections().forEach(connections::put);
             connections.put(config.name(), state());

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.CategoryView;
+import org.openhall.api.queue.Evaluation;
+import org.openhall.api.queue.HallPhase;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.Figures;
 import org.openhall.api.queue.HallSnapshot;
@@ -40,7 +43,8 @@ public final class Payloads {
             QueueEvents.TICKET, QueueEvents.CATEGORY, QueueEvents.FROM_CATEGORY, QueueEvents.WINDOW,
             QueueEvents.FROM_WINDOW, QueueEvents.STAFF, QueueEvents.PRIORITY, QueueEvents.OUTCOME,
             QueueEvents.REASON, QueueEvents.LEGAL_BASIS, QueueEvents.PAUSE_KIND, QueueEvents.SERVICE_ITEM,
-            QueueEvents.DAY);
+            QueueEvents.DAY, QueueEvents.ALERT_ID, QueueEvents.ALERT_KIND, QueueEvents.TEXT, QueueEvents.PHASE,
+            QueueEvents.POLICY, QueueEvents.KEY, QueueEvents.VALUE);
 
     private final String hallId;
     private final Announcements announcements;
@@ -91,6 +95,15 @@ public final class Payloads {
         if (calls instanceof Number c) {
             n.put("calls", c.intValue());
         }
+        Object level = props.get(QueueEvents.LEVEL);
+        if (level instanceof Number l) {
+            n.put("level", l.intValue());
+        }
+        Object assigned = props.get(QueueEvents.CATEGORIES);
+        if (assigned != null) {
+            ArrayNode a = n.putArray("categories");
+            strings(assigned).forEach(a::add);
+        }
         List<String> missing = strings(props.get(QueueEvents.MISSING_MATERIALS));
         if (!missing.isEmpty()) {
             ArrayNode a = n.putArray("missingMaterials");
@@ -140,6 +153,15 @@ public final class Payloads {
         return n;
     }
 
+    /** The {@code hallState} of {@code status} for the core's phase. */
+    public static HallOpenState openState(HallPhase phase) {
+        return switch (phase == null ? HallPhase.OPEN : phase) {
+            case OPEN -> HallOpenState.OPEN;
+            case EXTENDED -> HallOpenState.EXTENDED;
+            case CLOSED -> HallOpenState.CLOSED;
+        };
+    }
+
     /** {@code status} while the bridge runs. */
     public ObjectNode statusOnline(String hallName, String software, Instant started, HallOpenState state, Instant time) {
         ObjectNode n = Json.object();
@@ -161,8 +183,16 @@ public final class Payloads {
         return n;
     }
 
-    /** {@code categories/{id}}. */
+    /** {@code categories/{id}} without policy alerts. */
     public ObjectNode category(CategoryView c, long seq, Instant time) {
+        return category(c, List.of(), seq, time);
+    }
+
+    /**
+     * {@code categories/{id}}: {@code alert} is the oldest active alert raised for the category (by
+     * a policy, e.g. the overflow policy, R2); without one, the bridge's own threshold alert.
+     */
+    public ObjectNode category(CategoryView c, List<Alert> alerts, long seq, Instant time) {
         ObjectNode n = Json.object();
         n.put("id", c.id());
         n.put("name", c.name());
@@ -171,7 +201,14 @@ public final class Payloads {
         n.put("estimatedWaitSeconds", Math.max(-1, c.estimatedWaitSeconds()));
         n.put("lastCalled", c.lastCalled());
         n.put("openWindows", c.openWindows());
-        if (c.waiting() > overflowThreshold) {
+        Alert raised = alerts.stream().filter(a -> c.id().equals(a.categoryId())).findFirst().orElse(null);
+        if (raised != null) {
+            ObjectNode alert = n.putObject("alert");
+            alert.put("code", raised.kind());
+            alert.put("id", raised.id());
+            alert.put("text", raised.text());
+            alert.put("since", Json.time(raised.raisedAt()));
+        } else if (c.waiting() > overflowThreshold) {
             ObjectNode alert = n.putObject("alert");
             alert.put("code", "QUEUE_OVERFLOW");
             alert.put("threshold", overflowThreshold);
@@ -207,6 +244,8 @@ public final class Payloads {
         }
         ArrayNode cats = n.putArray("categories");
         w.categories().forEach(cats::add);
+        ArrayNode assigned = n.putArray("assigned");
+        w.assigned().forEach(assigned::add);
         n.put("standby", w.standby());
         if (w.pauseKind() != null) {
             ObjectNode p = n.putObject("pause");
@@ -263,6 +302,9 @@ public final class Payloads {
         n.put("averageHandlingSeconds", f.averageHandlingSeconds());
         n.put("p90HandlingSeconds", f.p90HandlingSeconds());
         n.put("overruns", f.overruns());
+        n.put("rated", f.rated());
+        n.put("satisfied", f.satisfied());
+        n.put("satisfactionRate", f.satisfactionRate());
         return n;
     }
 
@@ -306,6 +348,17 @@ public final class Payloads {
         if (value instanceof WindowView w) {
             return windowResult(w);
         }
+        if (value instanceof Evaluation e) {
+            ObjectNode n = Json.object();
+            n.put("ticket", e.ticketNumber());
+            n.put("window", e.windowId());
+            n.put("staff", e.staffId());
+            n.put("category", e.categoryId());
+            n.put("serviceItem", e.serviceItemId());
+            n.put("level", e.level());
+            n.put("time", Json.time(e.at()));
+            return n;
+        }
         throw new IllegalArgumentException("no payload for " + value.getClass().getName());
     }
 
@@ -316,7 +369,7 @@ public final class Payloads {
     public Map<String, ObjectNode> state(HallSnapshot snapshot) {
         Map<String, ObjectNode> out = new LinkedHashMap<>();
         for (CategoryView c : snapshot.categories()) {
-            out.put("categories/" + c.id(), category(c, snapshot.seq(), snapshot.at()));
+            out.put("categories/" + c.id(), category(c, snapshot.alerts(), snapshot.seq(), snapshot.at()));
         }
         for (WindowView w : snapshot.windows()) {
             out.put("windows/" + w.id(), window(w, snapshot.seq(), snapshot.at()));

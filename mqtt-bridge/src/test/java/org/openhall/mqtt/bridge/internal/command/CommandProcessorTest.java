@@ -116,6 +116,9 @@ class CommandProcessorTest {
         ok("call-next", cmd("{\"window\":\"1\"}"));
         ok("start", cmd("{\"window\":\"1\"}"));
         ok("finish", cmd("{\"window\":\"1\",\"outcome\":\"MATERIALS_INCOMPLETE\",\"missingMaterials\":[\"身份证\"]}"));
+        JsonNode rated = ok("evaluate", cmd("{\"window\":\"1\",\"level\":5}"));
+        assertEquals(5, rated.get("level").intValue());
+        assertEquals("s1", rated.get("staff").textValue());
         assertEquals("CLOSED", ok("close-window", cmd("{\"window\":\"1\"}")).get("state").textValue());
         real.clock.advance(Duration.ofMinutes(10));
         JsonNode manual = ok("manual-case", cmd("{\"category\":\"A\",\"window\":\"1\",\"staffId\":\"s1\","
@@ -128,6 +131,7 @@ class CommandProcessorTest {
     @Test
     void operationsAreAttributedToTheClientDeviceOrToTheStaffActor() {
         ok("issue-ticket", cmd("{\"category\":\"A\"}"));
+        real.events.removeIf(e -> QueueEvents.HALL_OPENED.equals(e.get(QueueEvents.TYPE))); // the first operation opens the hall
         assertEquals("DEVICE:caller-1", real.events.get(real.events.size() - 1).get(QueueEvents.ACTOR));
         ok("open-window", cmd("{\"window\":\"2\",\"staffId\":\"s2\",\"credential\":\"1234\",\"actorStaffId\":\"s2\"}"));
         assertEquals("STAFF:s2", real.events.get(real.events.size() - 1).get(QueueEvents.ACTOR));

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.DayStatistics;
+import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.Finish;
+import org.openhall.api.queue.HallPhase;
+import org.openhall.queue.core.domain.Policies;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.ManualCase;
@@ -66,7 +69,10 @@ class PayloadsTest {
     }
 
     /** Runs every kind of operation, so that the core produces every event type. */
+    volatile HallPhase phase = HallPhase.OPEN;
+
     void fullDay() {
+        real.policies = new Policies(null, List.of(), List.of(), (byHours, hall) -> phase);
         q.openWindow(staff1, "1", "s1", RealQueue.PIN).value();
         q.issueTicket(kiosk, "A", PriorityClass.GREEN_CHANNEL, "A01").value();
         q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
@@ -84,7 +90,19 @@ class PayloadsTest {
         q.transfer(staff1, "1", new TransferTarget("B", null)).value();
         q.pause(staff1, "1", PauseKind.SUSPENDED, "系统维护").value();
         q.resume(staff1, "1").value();
+        q.openWindow(Request.by(Actor.staff("s2")), "2", "s2", RealQueue.PIN).value();
+        q.issueTicket(kiosk, "A", PriorityClass.NORMAL, null).value();
+        q.callNext(Request.by(Actor.staff("s2")), "2").value();
+        q.start(Request.by(Actor.staff("s2")), "2").value();
+        q.finish(Request.by(Actor.staff("s2")), "2", Finish.done()).value();
+        assertEquals(2, q.evaluate(Request.by(Actor.device("evaluator-2")), "2", 2).value().level());
+        Request policy = Request.by(Actor.system("test-policy"));
+        q.raiseAlert(policy, Alert.of("overflow:A", "QUEUE_OVERFLOW", "A", null, "社保排队超过10人")).value();
+        q.clearAlert(policy, "overflow:A").value();
+        q.putPolicyState(policy, "test-policy", "k", "v").value();
+        phase = HallPhase.EXTENDED; // the phase policy below answers this
         q.closeWindow(staff1, "1").value();
+        phase = HallPhase.CLOSED;
         Instant now = real.clock.instant();
         q.recordManualCase(staff1, new ManualCase("A", null, "1", "s1", now.minusSeconds(600), now.minusSeconds(300),
                 now.minusSeconds(60), Finish.done())).value();
@@ -110,7 +128,9 @@ class PayloadsTest {
                 QueueEvents.SERVICE_STARTED, QueueEvents.SERVICE_FINISHED, QueueEvents.TICKET_TRANSFERRED,
                 QueueEvents.TICKET_NOSHOW, QueueEvents.TICKET_REACTIVATED, QueueEvents.WINDOW_OPENED,
                 QueueEvents.WINDOW_PAUSED, QueueEvents.WINDOW_RESUMED, QueueEvents.WINDOW_CLOSED,
-                QueueEvents.CASE_RECORDED, QueueEvents.DAY_STARTED), types, "every QueueEvents type was produced and mapped");
+                QueueEvents.CASE_RECORDED, QueueEvents.DAY_STARTED, QueueEvents.EVALUATION_RECORDED,
+                QueueEvents.ALERT_RAISED, QueueEvents.ALERT_CLEARED, QueueEvents.POLICY_STATE, QueueEvents.HALL_OPENED, QueueEvents.HALL_EXTENDED,
+                QueueEvents.HALL_CLOSED), types, "every QueueEvents type was produced and mapped");
     }
 
     @Test
@@ -154,6 +174,37 @@ class PayloadsTest {
     void anEventWithoutSeqIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> payloads.event(Map.of(QueueEvents.TYPE, "ticket.issued", QueueEvents.TIME, 0L)));
+    }
+
+    @Test
+    void aTidalAssignmentEventIsValid() {
+        // The test hall's windows serve every category, so the core never assigns one here (tested in the core).
+        ObjectNode n = payloads.event(Map.of(QueueEvents.SEQ, 9L, QueueEvents.TYPE, QueueEvents.WINDOW_ASSIGNED,
+                QueueEvents.TIME, 0L, QueueEvents.ACTOR, "SYSTEM:overflow", QueueEvents.WINDOW, "5",
+                QueueEvents.CATEGORIES, new String[] { "A" }));
+        Schemas.assertValid("event.json", n);
+        assertEquals("A", n.get("categories").get(0).textValue());
+        Schemas.assertInvalid("event.json", n.deepCopy().without("categories"));
+    }
+
+    @Test
+    void aPolicyAlertAndATidalAssignmentReachTheRetainedState() {
+        q.openWindow(staff1, "1", "s1", RealQueue.PIN).value();
+        Request policy = Request.by(Actor.system("overflow"));
+        q.raiseAlert(policy, Alert.of("overflow:B", "QUEUE_OVERFLOW", "B", null, "不动产排队超过10人")).value();
+        q.assignCategories(policy, "1", List.of("A", "B")).value(); // both are its own: nothing assigned
+        Map<String, ObjectNode> state = payloads.state(q.snapshot());
+        state.forEach((topic, n) -> Schemas.assertValid(topic.startsWith("categories/") ? "category.json" : "window.json", n));
+        JsonNode alert = state.get("categories/B").get("alert");
+        assertEquals("QUEUE_OVERFLOW", alert.get("code").textValue());
+        assertEquals("overflow:B", alert.get("id").textValue());
+        assertEquals("不动产排队超过10人", alert.get("text").textValue());
+        assertTrue(state.get("categories/A").get("alert").isNull());
+        assertEquals(0, state.get("windows/1").get("assigned").size());
+        ObjectNode status = payloads.statusOnline("测试大厅", "0.1.0", Instant.EPOCH,
+                Payloads.openState(q.snapshot().phase()), Instant.EPOCH);
+        assertEquals("open", status.get("hallState").textValue());
+        assertEquals("extended", Payloads.openState(HallPhase.EXTENDED).wire());
     }
 
     @Test

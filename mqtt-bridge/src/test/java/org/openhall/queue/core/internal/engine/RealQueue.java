@@ -27,6 +27,7 @@ import org.openhall.queue.core.domain.DomainEvent;
 import org.openhall.queue.core.domain.EventCodec;
 import org.openhall.queue.core.domain.HallConfig;
 import org.openhall.queue.core.domain.OpeningHours;
+import org.openhall.queue.core.domain.Policies;
 import org.openhall.queue.core.domain.QueueSettings;
 import org.openhall.queue.core.domain.ServiceItemConfig;
 import org.openhall.queue.core.domain.StaffConfig;
@@ -82,10 +83,12 @@ public final class RealQueue implements AutoCloseable {
     private final Journal journal;
     private final QueueEngine engine;
     private final HallQueueService service = new HallQueueService();
+    /** The policies the core asks (gates, phase …); none by default. */
+    public volatile Policies policies = Policies.NONE;
 
     public RealQueue(Path dir) throws Exception {
         journal = Journal.open(dir.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(this::publish));
-        engine = QueueEngine.start(journal, hall(), clock, () -> null);
+        engine = QueueEngine.open(journal, hall(), clock, () -> policies);
         service.engine = engine;
     }
 
