@@ -13,13 +13,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openhall.api.queue.Actor;
+import org.openhall.api.policy.PhasePolicy;
 import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.HallPhase;
+import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.IssuedTicket;
 import org.openhall.api.queue.PriorityClass;
 import org.openhall.api.queue.Result;
@@ -28,6 +32,7 @@ import org.openhall.journal.Journal;
 import org.openhall.journal.JournalOptions;
 import org.openhall.journal.StoredEntry;
 import org.openhall.queue.core.domain.Command;
+import org.openhall.queue.core.domain.Policies;
 import org.openhall.queue.core.domain.QueueSettings;
 
 /** The engine on a real journal file, with a clock the test moves (the one thing mocked). */
@@ -126,6 +131,54 @@ class EngineTest {
         }
         for (int i = 0; i < published.size(); i++) {
             assertEquals(i + 1, published.get(i).seq());
+        }
+    }
+
+    @Test
+    void thePhaseIsJournaledByTheTimerAndAfterOperationsAndPolicyStateSurvivesARestart() throws Exception {
+        Journal journal = Journal.open(tmp.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(published::addAll));
+        open.add(journal);
+        HallPhase[] answer = { HallPhase.OPEN };
+        PhasePolicy phase = (byHours, hall) -> answer[0];
+        QueueEngine engine = QueueEngine.open(journal, TestHalls.hall(2, QueueSettings.DEFAULTS), clock,
+                () -> new Policies(null, List.of(), List.of(), phase));
+        open.add(0, engine);
+        engine.tick();
+        assertEquals(HallPhase.OPEN, engine.snapshot().phase());
+        awaitPublished(engine.seq()); // the timer does not wait for the disk; its event follows once durable
+        assertEquals(QueueEvents.HALL_OPENED, published.get(published.size() - 1).type());
+        long seq = engine.seq();
+        engine.tick();
+        assertEquals(seq, engine.seq(), "no change, no event");
+
+        answer[0] = HallPhase.EXTENDED;
+        engine.execute(null, issue("A"), IssuedTicket.class).value();
+        assertEquals(List.of(QueueEvents.TICKET_ISSUED, QueueEvents.HALL_EXTENDED),
+                published.subList(published.size() - 2, published.size()).stream().map(StoredEntry::type).toList(),
+                "the phase change follows the operation, in the same unit");
+
+        Command put = new Command.PutPolicyState(Actor.system("p"), "org.example.policy", "k", "v1");
+        assertEquals(Boolean.TRUE, engine.execute("put-1", put, Boolean.class).value());
+        long afterPut = engine.seq();
+        assertEquals(Boolean.TRUE, engine.execute("put-1", put, Boolean.class).value(), "the first result again");
+        Command same = new Command.PutPolicyState(Actor.system("p"), "org.example.policy", "k", "v1");
+        assertEquals(Boolean.FALSE, engine.execute("put-2", same, Boolean.class).value(), "unchanged");
+        assertEquals(afterPut, engine.seq(), "neither the repeat nor the unchanged value is an event");
+        stop();
+
+        engine = start(QueueSettings.DEFAULTS);
+        assertEquals(Map.of("k", "v1"), engine.policyState("org.example.policy"));
+        assertEquals(HallPhase.EXTENDED, engine.snapshot().phase());
+        assertEquals(Boolean.FALSE, engine.execute("put-2", same, Boolean.class).value(), "remembered across the restart");
+    }
+
+    private void awaitPublished(long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (published.isEmpty() || published.get(published.size() - 1).seq() < seq) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("seq " + seq + " was not published within 10 s");
+            }
+            Thread.sleep(5); // polling with a deadline: the journal's commit callback has no other signal here
         }
     }
 
