@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.openhall.api.queue.Actor;
+import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.CategoryView;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.ErrorCode;
@@ -205,14 +206,15 @@ public final class HallCommands {
     }
 
     static String line(WindowView w) {
-        return String.format("window %s %s ticket=%s staff=%s%s", w.id(), w.state(),
+        return String.format("window %s %s ticket=%s staff=%s%s%s", w.id(), w.state(),
                 w.ticketNumber() == null ? "-" : w.ticketNumber(), w.staffId() == null ? "-" : w.staffId(),
-                w.pauseKind() == null ? "" : " pause=" + w.pauseKind() + " (" + w.pauseReason() + ")");
+                w.pauseKind() == null ? "" : " pause=" + w.pauseKind() + " (" + w.pauseReason() + ")",
+                w.assigned().isEmpty() ? "" : " assigned=" + String.join(",", w.assigned()));
     }
 
     static String table(HallSnapshot s) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s (%s)  day %s  seq %d%n", s.hallName(), s.hallId(), s.day(), s.seq()));
+        sb.append(String.format("%s (%s)  day %s  %s  seq %d%n", s.hallName(), s.hallId(), s.day(), s.phase(), s.seq()));
         sb.append(String.format("%-4s %-20s %7s %8s %6s %9s %5s%n", "cat", "name", "waiting", "priority", "last",
                 "wait(min)", "open"));
         for (CategoryView c : s.categories()) {
@@ -223,15 +225,21 @@ public final class HallCommands {
         for (WindowView w : s.windows()) {
             sb.append(line(w)).append(System.lineSeparator());
         }
+        for (Alert a : s.alerts()) {
+            sb.append(String.format("alert %s %s%s%s since %s: %s%n", a.id(), a.kind(),
+                    a.categoryId() == null ? "" : " cat=" + a.categoryId(), a.windowId() == null ? "" : " window=" + a.windowId(),
+                    TIME.format(a.raisedAt()), a.text() == null ? "" : a.text()));
+        }
         return sb.toString();
     }
 
     static String stats(DayStatistics d) {
         Figures h = d.hall();
         return String.format(
-                "%s issued=%d served=%d noShows=%d transfers=%d wait avg/p90=%.0f/%.0fs handling avg/p90=%.0f/%.0fs overruns=%d estimate MAE=%.0fs (n=%d)",
+                "%s issued=%d served=%d noShows=%d transfers=%d wait avg/p90=%.0f/%.0fs handling avg/p90=%.0f/%.0fs overruns=%d rated=%d satisfaction=%.0f%% estimate MAE=%.0fs (n=%d)",
                 d.day(), h.issued(), h.served(), h.noShows(), h.transfers(), h.averageWaitSeconds(),
-                h.p90WaitSeconds(), h.averageHandlingSeconds(), h.p90HandlingSeconds(), h.overruns(),
+                h.p90WaitSeconds(), h.averageHandlingSeconds(), h.p90HandlingSeconds(), h.overruns(), h.rated(),
+                h.satisfactionRate() * 100,
                 d.estimate().meanAbsoluteErrorSeconds(), d.estimate().samples());
     }
 }
