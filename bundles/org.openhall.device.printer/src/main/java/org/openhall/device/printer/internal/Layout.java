@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import org.openhall.api.queue.IssuedTicket;
+import org.openhall.api.queue.PriorityClass;
 
 /**
  * What tickets and one-time notification slips look like, as ESC/POS. Nothing here prints a
@@ -28,7 +29,13 @@ final class Layout {
         EscPos p = new EscPos().init().align(1);
         p.size(1, 2).line(hallName);
         p.size(1, 1).line(categoryName);
-        p.feed(1).size(2, 2).bold(true).line(issued.ticket().number()).bold(false).size(1, 1).feed(1);
+        p.feed(1).size(2, 2).bold(true).line(issued.ticket().number()).bold(false).size(1, 1);
+        if (issued.ticket().priority() == PriorityClass.GREEN_CHANNEL) {
+            p.bold(true).line(texts.get("priorityGreenChannel")).bold(false); // R1: others see why it goes first
+        } else if (issued.ticket().priority() == PriorityClass.APPOINTMENT) {
+            p.line(texts.get("priorityAppointment"));
+        }
+        p.feed(1);
         p.line(texts.get("peopleAhead", String.valueOf(issued.peopleAhead())));
         long wait = issued.estimatedWaitSeconds();
         p.line(wait < 0 ? texts.get("waitUnknown") : texts.get("waitMinutes", String.valueOf((wait + 59) / 60)));

@@ -76,7 +76,11 @@ class TicketPrinterTest {
     }
 
     static IssuedTicket ticket(String number, int ahead) {
-        TicketView v = new TicketView(number, number.substring(0, 1), null, PriorityClass.NORMAL, TicketState.WAITING,
+        return ticket(number, ahead, PriorityClass.NORMAL);
+    }
+
+    static IssuedTicket ticket(String number, int ahead, PriorityClass priority) {
+        TicketView v = new TicketView(number, number.substring(0, 1), null, priority, TicketState.WAITING,
                 Instant.parse("2026-11-22T01:30:00Z"), null, 0, null, null, null, null, null, false);
         return new IssuedTicket(v, ahead, 600);
     }
@@ -84,6 +88,19 @@ class TicketPrinterTest {
     static byte[] job(String number, int ahead) {
         return Layout.ticket(Texts.defaults(), "某某区政务服务中心", "社保医保", ticket(number, ahead),
                 Layout.qrContent("https://hall.example/t/{ticket}", number, "A", "demo"), null, ZoneId.of("Asia/Shanghai"));
+    }
+
+    @Test
+    void aGreenChannelTicketShowsItsPriorityMarkAndANormalOneDoesNot() throws Exception {
+        startOnPty();
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        assertTrue(printer.print(Layout.ticket(Texts.defaults(), "中心", "社保医保",
+                ticket("A013", 0, PriorityClass.GREEN_CHANNEL), null, null, zone), Duration.ofSeconds(3)));
+        assertTrue(printer.print(job("A014", 1), Duration.ofSeconds(3)));
+        Wait.until("two cut tickets", WAIT, () -> emulator.printed().size() == 2);
+        String green = emulator.printed().get(0).text();
+        assertTrue(green.contains("【绿色通道 优先办理】"), green); // R1: others see why it goes first
+        assertFalse(emulator.printed().get(1).text().contains("绿色通道"));
     }
 
     @Test
