@@ -62,8 +62,22 @@ record Config(boolean useHallItems, Map<String, Duration> items, Map<String, Dur
                 fallback == 0 ? null : Duration.ofMinutes(fallback), r.optional("text", DEFAULT_TEXT));
     }
 
+    /** Minutes ("15", or "15m"), or seconds with an s ("90s"): 1 s … 1440 min. */
     private static Duration minutes(ConfigReader r, String key) throws ConfigProblem {
-        return Duration.ofMinutes(r.integer(key, 0, 1, MAX_MINUTES));
+        String v = r.required(key).trim().toLowerCase(java.util.Locale.ROOT);
+        boolean seconds = v.endsWith("s");
+        String number = seconds || v.endsWith("m") ? v.substring(0, v.length() - 1).trim() : v;
+        long n;
+        try {
+            n = Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            throw new ConfigProblem(key, "'" + v + "' is not a number of minutes (15) or seconds (90s)");
+        }
+        Duration d = seconds ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+        if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(MAX_MINUTES)) > 0) {
+            throw new ConfigProblem(key, v + " is outside 1s..1440 minutes");
+        }
+        return d;
     }
 
     /**
@@ -88,7 +102,7 @@ record Config(boolean useHallItems, Map<String, Duration> items, Map<String, Dur
 
     String text(TimeLimitRule.Running r) {
         return text.replace("{window}", r.windowId()).replace("{ticket}", r.ticket())
-                .replace("{minutes}", Long.toString(r.limit().toMinutes()))
+                .replace("{minutes}", Long.toString((r.limit().toSeconds() + 59) / 60))
                 .replace("{category}", r.categoryId() == null ? "" : r.categoryId())
                 .replace("{item}", r.serviceItemId() == null ? "" : r.serviceItemId());
     }

@@ -212,8 +212,8 @@ public final class TimeLimitPolicy implements EventHandler {
                 Result<Alert> res = q.raiseAlert(
                         Request.by(ACTOR, "timelimit:raise:" + r.alertId() + ":" + r.startedAt().toEpochMilli()), alert);
                 if (res.isOk()) {
-                    LOG.info("Time limit (R6): ticket {} at window {} runs past its {} min", r.ticket(), r.windowId(),
-                            r.limit().toMinutes());
+                    LOG.info("Time limit (R6): ticket {} at window {} runs past its {} s", r.ticket(), r.windowId(),
+                            r.limit().toSeconds());
                 } else {
                     LOG.warn("Time limit (R6): could not raise {}: {}", r.alertId(), res.error());
                     rule.retry(r);

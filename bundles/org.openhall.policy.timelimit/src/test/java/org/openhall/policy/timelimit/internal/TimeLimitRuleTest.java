@@ -122,6 +122,8 @@ class TimeLimitRuleTest {
         assertEquals(Duration.ofMinutes(30), c.limit("C", null, hall));
         Config noHall = Config.read(Map.of("serviceItems", "false"));
         assertNull(noHall.limit("A", "A02", hall), "no default: no limit");
+        assertEquals(Duration.ofSeconds(90), Config.read(Map.of("categoryMinutes.A", "90s")).limit("A", null, hall));
+        assertEquals(Duration.ofMinutes(7), Config.read(Map.of("categoryMinutes.A", "7m")).limit("A", null, hall));
         assertEquals("3号窗口办理A012号已超过承诺时限15分钟",
                 Config.read(Map.of()).text(running("3", "A012", T, 15)));
     }
@@ -130,6 +132,10 @@ class TimeLimitRuleTest {
     void badConfigurationsNameTheKey() {
         assertEquals("categoryMinutes.A",
                 assertThrows(ConfigProblem.class, () -> Config.read(Map.of("categoryMinutes.A", "0"))).key());
+        assertEquals("itemMinutes.A01",
+                assertThrows(ConfigProblem.class, () -> Config.read(Map.of("itemMinutes.A01", "1441"))).key());
+        assertEquals("itemMinutes.A01",
+                assertThrows(ConfigProblem.class, () -> Config.read(Map.of("itemMinutes.A01", "5h"))).key());
         assertEquals("defaultMinutes",
                 assertThrows(ConfigProblem.class, () -> Config.read(Map.of("defaultMinutes", "lots"))).key());
         assertEquals("serviceItems",
