@@ -103,7 +103,7 @@ class FollowUpPolicyTest {
     }
 
     @Test
-    void aBadRatingOpensAFollowUpThatSurvivesARestartOfTheBundle() throws Exception {
+    void aBadRatingOpensAFollowUpAndOneMadeWhileTheBundleWasStoppedIsNotLost() throws Exception {
         QueueCoreTest helper = new QueueCoreTest();
         helper.queue = queue;
         helper.openWindow1();
@@ -123,13 +123,27 @@ class FollowUpPolicyTest {
         assertTrue(json.contains("\"kind\":\"RATING\"") && json.contains("\"level\":1")
                 && json.contains("\"staff\":\"" + QueueCoreTest.STAFF + "\""), json);
 
+        Poll.until("the mark of the last rating handled", () -> queue.policyState(PID).containsKey("_seen"));
+
+        // A bad rating while the bundle is stopped (an update): read from the core's history at start.
         Bundle bundle = Stream.of(context.getBundles()).filter(b -> PID.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow();
         bundle.stop();
+        String missed = queue.issueTicket(QueueCoreTest.kiosk(), "A", PriorityClass.NORMAL, null).value().ticket()
+                .number();
+        assertEquals(missed, queue.callNext(QueueCoreTest.staff(), "1").value().number());
+        queue.start(QueueCoreTest.staff(), "1").value();
+        queue.finish(QueueCoreTest.staff(), "1", Finish.done()).value();
+        queue.evaluate(Request.by(Actor.device("evaluator-1")), "1", 2).value();
         bundle.start();
+        String missedId = Poll.until("the follow-up of " + missed + ", rated while the policy was stopped",
+                Poll.DEFAULT, () -> queue.policyState(PID).keySet().stream()
+                        .filter(k -> k.startsWith("R") && k.endsWith("-" + missed + "-1")).findFirst());
+
         String listed = command("list");
-        assertTrue(listed.contains(followUp.getKey()), listed);
+        assertTrue(listed.contains(followUp.getKey()) && listed.contains(missedId), listed);
         assertTrue(command("close", followUp.getKey()).contains("closed"));
+        assertTrue(command("close", missedId).contains("closed"));
         assertTrue(!queue.policyState(PID).containsKey(followUp.getKey()));
     }
 

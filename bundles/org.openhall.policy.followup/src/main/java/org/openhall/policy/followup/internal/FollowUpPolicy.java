@@ -29,6 +29,7 @@ import org.openhall.api.config.ConfigReader;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.api.queue.QueueHistory;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.Request;
 import org.openhall.api.queue.Result;
@@ -59,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * cleared. Deadlines count working days: no weekend day, no holiday of the hall
  * ({@code holidays} of {@code org.openhall.hall.cfg}, read through Config Admin).
  *
+ * <p>Ratings made while the bundle was stopped or updating are not lost: the seq of the last
+ * rating handled is stored too ({@value #SEEN_KEY}), and when the bundle starts it reads the ratings
+ * after it from the core's history ({@link QueueHistory}) before the live events.
+ *
  * <p>All work runs on the thread {@code policy-followup}; console commands wait for it.
  */
 @Component(configurationPid = Config.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -73,6 +78,9 @@ public final class FollowUpPolicy implements EventHandler {
     static final Actor ACTOR = Actor.system("followup");
     static final String HALL_PID = "org.openhall.hall";
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    /** The stored seq of the last rating handled: where the catch-up after a restart starts. */
+    static final String SEEN_KEY = FollowUpRule.INTERNAL_PREFIX + "seen";
+    private static final int PAGE = 1000;
 
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,12 +91,19 @@ public final class FollowUpPolicy implements EventHandler {
     private volatile FollowUpRule rule; // null without a valid configuration
     private ScheduledFuture<?> periodic; // guarded by this
     private long periodSeconds; // guarded by this
+    // Only on the policy thread:
+    private boolean caughtUp; // the ratings missed while the bundle was away were read
+    private long handledSeq = -1; // the last rating handled
+    private long storedSeq = -1; // the last value of SEEN_KEY written
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile HallQueue queue;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationAdmin configAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile QueueHistory history;
 
     @Activate
     void activate(Map<String, Object> properties) {
@@ -102,6 +117,12 @@ public final class FollowUpPolicy implements EventHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        // Good ratings since the last bad one move the mark too: the next start reads less.
+        try {
+            executor.submit(this::storeSeen).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.debug("Follow-up policy: the mark of the last rating was not stored on stop: {}", e.toString());
+        }
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -141,51 +162,131 @@ public final class FollowUpPolicy implements EventHandler {
         if (!QueueEvents.EVALUATION_RECORDED.equals(event.getProperty(QueueEvents.TYPE))) {
             return;
         }
-        String ticket = (String) event.getProperty(QueueEvents.TICKET);
-        String window = (String) event.getProperty(QueueEvents.WINDOW);
-        String staff = (String) event.getProperty(QueueEvents.STAFF);
-        String category = (String) event.getProperty(QueueEvents.CATEGORY);
-        Object level = event.getProperty(QueueEvents.LEVEL);
-        Object time = event.getProperty(QueueEvents.TIME);
-        Object seq = event.getProperty(QueueEvents.SEQ);
-        if (ticket == null || window == null || !(level instanceof Integer l) || !(time instanceof Long at)) {
-            return;
+        Map<String, Object> props = new HashMap<>();
+        for (String name : event.getPropertyNames()) {
+            props.put(name, event.getProperty(name));
         }
         try {
-            executor.execute(() -> onRating(ticket, window, staff, category, l, Instant.ofEpochMilli(at), seq));
+            executor.execute(() -> {
+                try {
+                    HallQueue q = queue;
+                    if (q != null && rule != null) {
+                        catchUp(q);
+                        onRating(q, props);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("Follow-up of a rating failed", e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             // deactivated
         }
     }
 
-    /** Policy thread. */
-    private void onRating(String ticket, String window, String staff, String category, int level, Instant at,
-            Object seq) {
+    /**
+     * Policy thread, once per activation: handles the ratings recorded after the stored mark while
+     * this bundle was not listening (stopped, updated), from the core's history.
+     */
+    private void catchUp(HallQueue q) {
+        if (caughtUp) {
+            return;
+        }
+        String stored = q.policyState(Config.PID).get(SEEN_KEY);
+        QueueHistory h = history;
+        if (stored == null || h == null) {
+            caughtUp = true; // first start ever (nothing was missed) or no history to read
+            return;
+        }
+        long after;
         try {
-            HallQueue q = queue;
-            FollowUpRule r = rule;
-            if (q == null || r == null) {
-                return;
+            after = Long.parseLong(stored);
+        } catch (NumberFormatException e) {
+            caughtUp = true;
+            return;
+        }
+        storedSeq = Math.max(storedSeq, after);
+        handledSeq = Math.max(handledSeq, after);
+        int missed = 0;
+        for (List<QueueHistory.QueuedEvent> page = h.eventsAfter(after, PAGE); !page.isEmpty();
+                page = h.eventsAfter(after, PAGE)) {
+            for (QueueHistory.QueuedEvent e : page) {
+                after = e.seq();
+                if (QueueEvents.EVALUATION_RECORDED.equals(e.type())) {
+                    Map<String, Object> props = new HashMap<>(e.properties());
+                    props.put(QueueEvents.SEQ, e.seq());
+                    if (onRating(q, props)) {
+                        missed++;
+                    }
+                }
             }
-            Optional<FollowUp> f = r.rating(ticket, window, staff, category, level, at, workingDays(r.config()));
-            if (f.isEmpty()) {
-                return;
-            }
-            if (q.policyState(Config.PID).containsKey(f.get().id())) {
-                return; // already open (this rating was seen before)
-            }
+        }
+        caughtUp = true;
+        if (missed > 0) {
+            LOG.info("Follow-up policy: {} follow-up(s) opened for bad ratings made while it was stopped", missed);
+        }
+    }
+
+    /**
+     * Policy thread: a rating, live or from the history.
+     *
+     * @return whether it opened a follow-up
+     */
+    private boolean onRating(HallQueue q, Map<String, Object> props) {
+        String ticket = (String) props.get(QueueEvents.TICKET);
+        String window = (String) props.get(QueueEvents.WINDOW);
+        String staff = (String) props.get(QueueEvents.STAFF);
+        String category = (String) props.get(QueueEvents.CATEGORY);
+        Object level = props.get(QueueEvents.LEVEL);
+        Object time = props.get(QueueEvents.TIME);
+        Object seqValue = props.get(QueueEvents.SEQ);
+        FollowUpRule r = rule;
+        if (r == null || ticket == null || window == null || !(level instanceof Number l) || !(time instanceof Number at)
+                || !(seqValue instanceof Number seqNumber)) {
+            return false;
+        }
+        long seq = seqNumber.longValue();
+        if (seq <= handledSeq) {
+            return false; // handled already (read from the history, then delivered live)
+        }
+        handledSeq = seq;
+        Optional<FollowUp> f = r.rating(ticket, window, staff, category, l.intValue(), Instant.ofEpochMilli(at.longValue()),
+                workingDays(r.config()));
+        if (f.isEmpty()) {
+            return false;
+        }
+        boolean opened = false;
+        if (!q.policyState(Config.PID).containsKey(f.get().id())) {
             // The event's seq makes the request id: the same rating never opens two follow-ups.
-            Result<Boolean> res = q.putPolicyState(Request.by(ACTOR, "followup:open:" + seq), Config.PID,
-                    f.get().id(), f.get().json());
+            Result<Boolean> res = q.putPolicyState(Request.by(ACTOR, "followup:open:" + seq), Config.PID, f.get().id(),
+                    f.get().json());
             if (res.isOk()) {
+                opened = true;
                 LOG.info("Follow-up {} opened for the rating {} of ticket {} at window {} (R7), due {}", f.get().id(),
-                        level, ticket, window, f.get().due());
+                        l, ticket, window, f.get().due());
             } else {
-                LOG.warn("Follow-up of the rating {} of ticket {} at window {} could not be stored: {}", level, ticket,
+                LOG.warn("Follow-up of the rating {} of ticket {} at window {} could not be stored: {}", l, ticket,
                         window, res.error());
+                handledSeq = seq - 1; // not handled: a restart reads it again
+                return false;
             }
-        } catch (RuntimeException e) {
-            LOG.error("Follow-up of a rating failed", e);
+        }
+        storeSeen();
+        return opened;
+    }
+
+    /** Policy thread: stores the seq of the last rating handled, when it moved. */
+    private void storeSeen() {
+        HallQueue q = queue;
+        if (q == null || handledSeq <= storedSeq) {
+            return;
+        }
+        long seq = handledSeq;
+        Result<Boolean> res = q.putPolicyState(Request.by(ACTOR, "followup:seen:" + seq), Config.PID, SEEN_KEY,
+                Long.toString(seq));
+        if (res.isOk()) {
+            storedSeq = seq;
+        } else {
+            LOG.debug("Follow-up policy: the mark of the last rating was not stored: {}", res.error());
         }
     }
 
@@ -197,6 +298,7 @@ public final class FollowUpPolicy implements EventHandler {
             if (q == null || r == null) {
                 return;
             }
+            catchUp(q);
             List<String> unreadable = new ArrayList<>();
             List<FollowUp> open = FollowUpRule.open(q.policyState(Config.PID), unreadable);
             unreadable.forEach(k -> LOG.warn("Follow-up policy: stored value {} is not a follow-up; ignored", k));

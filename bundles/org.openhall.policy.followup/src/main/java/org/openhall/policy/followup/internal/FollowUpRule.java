@@ -25,6 +25,8 @@ final class FollowUpRule {
 
     static final String KIND = "FOLLOWUP_OVERDUE";
     static final String ALERT_PREFIX = "followup:";
+    /** Keys of the policy state that are not follow-ups (the policy's own marks) start with this. */
+    static final String INTERNAL_PREFIX = "_";
     static final int MAX_TEXT = 200;
     /** Seven digits or more in a row look like a phone or ID number: never stored (R16). */
     private static final Pattern PERSONAL_NUMBER = Pattern.compile(".*\\d{7,}.*", Pattern.DOTALL);
@@ -123,6 +125,9 @@ final class FollowUpRule {
     static List<FollowUp> open(Map<String, String> state, List<String> unreadable) {
         List<FollowUp> out = new ArrayList<>();
         state.forEach((k, v) -> {
+            if (k.startsWith(INTERNAL_PREFIX)) {
+                return;
+            }
             try {
                 out.add(FollowUp.parse(k, v));
             } catch (IllegalArgumentException e) {

@@ -117,7 +117,8 @@ class FollowUpRuleTest {
         FollowUpRule rule = rule(Map.of(), at);
         FollowUp f = rule.rating("A001", "1", "1001", "A", 1, at, PLAIN).orElseThrow();
         List<String> unreadable = new ArrayList<>();
-        assertEquals(List.of(f), FollowUpRule.open(Map.of(f.id(), f.json(), "junk", "{\"x\":1}"), unreadable));
+        assertEquals(List.of(f),
+                FollowUpRule.open(Map.of(f.id(), f.json(), "junk", "{\"x\":1}", "_seen", "42"), unreadable));
         assertEquals(List.of("junk"), unreadable);
     }
 
