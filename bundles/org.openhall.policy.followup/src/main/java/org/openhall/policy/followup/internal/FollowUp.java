@@ -1,5 +1,9 @@
 package org.openhall.policy.followup.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -43,17 +47,24 @@ record FollowUp(String id, Kind kind, String windowId, String staffId, String ti
         m.put("openedAt", openedAt.toString());
         m.put("deadline", deadline.toString());
         m.put("due", due.toString());
-        return Json.write(m);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a follow-up cannot be written as JSON", e);
+        }
     }
+
+    /** Flat JSON objects of strings and numbers: the stored form of a follow-up (Jackson, as the core). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads a stored follow-up; throws {@link IllegalArgumentException} when it is not one. */
     static FollowUp parse(String id, String json) {
-        Map<String, String> m = Json.read(json);
         try {
+            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() { });
             return new FollowUp(id, Kind.valueOf(m.get("kind")), m.get("window"), m.get("staff"), m.get("ticket"),
                     m.get("category"), m.get("level") == null ? 0 : Integer.parseInt(m.get("level")), m.get("text"),
                     Instant.parse(m.get("openedAt")), Instant.parse(m.get("deadline")), LocalDate.parse(m.get("due")));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             throw new IllegalArgumentException("not a follow-up: " + json, e);
         }
     }

@@ -132,8 +132,7 @@ public final class FollowUpPolicy implements EventHandler {
         try {
             c = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    rule == null ? "the follow-up policy stays inactive" : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(rule != null, "the follow-up policy stays inactive")));
             return;
         }
         rule = new FollowUpRule(c, clock);

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
@@ -88,8 +87,7 @@ public final class NoShowPolicy implements EventHandler {
         try {
             c = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    rule == null ? "the no-show policy stays inactive" : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(rule != null, "the no-show policy stays inactive")));
             return;
         }
         synchronized (lock) {

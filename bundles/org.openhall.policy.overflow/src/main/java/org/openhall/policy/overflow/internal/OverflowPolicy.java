@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.HallSnapshot;
@@ -102,8 +101,7 @@ public final class OverflowPolicy implements EventHandler {
         try {
             c = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    rule == null ? "the overflow policy stays inactive" : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(rule != null, "the overflow policy stays inactive")));
             return;
         }
         rule = new OverflowRule(c, clock);

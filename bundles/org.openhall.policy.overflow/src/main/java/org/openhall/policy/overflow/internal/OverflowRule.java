@@ -1,5 +1,8 @@
 package org.openhall.policy.overflow.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,8 +74,9 @@ final class OverflowRule {
             return null;
         }
         try {
-            return Json.read(storedValue).get("window");
-        } catch (RuntimeException e) {
+            Object window = JSON.readValue(storedValue, Map.class).get("window");
+            return window == null ? null : window.toString();
+        } catch (RuntimeException | JsonProcessingException e) {
             return null; // unreadable: treated as absent, and replaced
         }
     }
@@ -131,7 +135,7 @@ final class OverflowRule {
                     break;
                 }
                 if (chosen != null) {
-                    remember.add(new Remember(key, Json.write(reason(chosen.id(), id, c.waiting()))));
+                    remember.add(new Remember(key, write(reason(chosen.id(), id, c.waiting()))));
                     assigned.get(chosen.id()).add(c.id());
                 } else if (storedWindow != null) {
                     takeBack(storedWindow, c.id(), windows, assigned);
@@ -152,6 +156,17 @@ final class OverflowRule {
         }
         out.addAll(forget);
         return out;
+    }
+
+    /** The stored reason of a tidal window: a flat JSON object (Jackson, as the core). */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String write(Map<String, Object> m) {
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tidal reason cannot be written as JSON", e);
+        }
     }
 
     private Map<String, Object> reason(String windowId, String alertId, int waiting) {

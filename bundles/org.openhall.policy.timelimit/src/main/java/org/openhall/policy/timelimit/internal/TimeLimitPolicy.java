@@ -122,8 +122,7 @@ public final class TimeLimitPolicy implements EventHandler {
         try {
             c = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    config == null ? "the time limit policy stays inactive" : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(config != null, "the time limit policy stays inactive")));
             return;
         }
         config = c;
