@@ -17,6 +17,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -82,7 +83,7 @@ public final class ReadinessMonitor {
                 return;
             }
             List<String> waiting = RequiredComponents.notReady(scr.getComponentDescriptionDTOs(),
-                    scr::getComponentConfigurationDTOs);
+                    scr::getComponentConfigurationDTOs, this::registered);
             if (!waiting.isEmpty()) {
                 reportIfDue(String.join(", ", waiting));
                 return;
@@ -96,6 +97,15 @@ public final class ReadinessMonitor {
             timer.shutdown();
         } catch (RuntimeException e) {
             LOG.warn("Readiness check failed, will retry", e);
+        }
+    }
+
+    /** Whether the service of a component configuration is in the registry. */
+    private boolean registered(org.osgi.service.component.runtime.dto.ComponentConfigurationDTO c) {
+        try {
+            return context.getServiceReferences((String) null, "(" + ComponentConstants.COMPONENT_ID + "=" + c.id + ")") != null;
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -31,14 +31,27 @@ final class RequiredComponents {
      */
     static List<String> notReady(Collection<ComponentDescriptionDTO> descriptions,
             Function<ComponentDescriptionDTO, Collection<ComponentConfigurationDTO>> configurations) {
+        return notReady(descriptions, configurations, c -> true);
+    }
+
+    /**
+     * As {@link #notReady(Collection, Function)}, and a required component that provides services
+     * counts as usable only once {@code registered} says its service is in the registry: DS marks a
+     * configuration SATISFIED a moment before the service registration is complete, and a console
+     * command issued right after READY must find the queue.
+     */
+    static List<String> notReady(Collection<ComponentDescriptionDTO> descriptions,
+            Function<ComponentDescriptionDTO, Collection<ComponentConfigurationDTO>> configurations,
+            java.util.function.Predicate<ComponentConfigurationDTO> registered) {
         List<String> waiting = new ArrayList<>();
         for (ComponentDescriptionDTO description : descriptions) {
             if (!isRequired(description)) {
                 continue;
             }
             Collection<ComponentConfigurationDTO> configs = configurations.apply(description);
-            boolean usable = configs.stream().anyMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE
-                    || c.state == ComponentConfigurationDTO.SATISFIED);
+            boolean providesService = description.serviceInterfaces != null && description.serviceInterfaces.length > 0;
+            boolean usable = configs.stream().anyMatch(c -> (c.state == ComponentConfigurationDTO.ACTIVE
+                    || c.state == ComponentConfigurationDTO.SATISFIED) && (!providesService || registered.test(c)));
             if (!usable) {
                 waiting.add(description.name + " (" + reason(description, configs) + ")");
             }
@@ -65,6 +78,9 @@ final class RequiredComponents {
             return "unsatisfied configuration";
         case ComponentConfigurationDTO.FAILED_ACTIVATION:
             return "activation failed: " + config.failure;
+        case ComponentConfigurationDTO.SATISFIED:
+        case ComponentConfigurationDTO.ACTIVE:
+            return "its service is not registered yet";
         default:
             return "state " + config.state;
         }

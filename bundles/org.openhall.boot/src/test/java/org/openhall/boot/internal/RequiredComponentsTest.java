@@ -76,4 +76,14 @@ class RequiredComponentsTest {
         assertEquals(List.of("core (activation failed: java.io.IOException: disk full)"),
                 RequiredComponents.notReady(List.of(core), d -> List.of(c)));
     }
+
+    @Test
+    void aSatisfiedComponentWhoseServiceIsNotRegisteredYetIsNotReady() {
+        ComponentDescriptionDTO core = description("core", Boolean.TRUE);
+        core.serviceInterfaces = new String[] { "org.openhall.api.queue.HallQueue" };
+        ComponentConfigurationDTO c = config(ComponentConfigurationDTO.SATISFIED);
+        assertEquals(List.of("core (its service is not registered yet)"),
+                RequiredComponents.notReady(List.of(core), d -> List.of(c), x -> false));
+        assertTrue(RequiredComponents.notReady(List.of(core), d -> List.of(c), x -> true).isEmpty());
+    }
 }
