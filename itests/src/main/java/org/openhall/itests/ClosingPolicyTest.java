@@ -97,6 +97,7 @@ class ClosingPolicyTest {
     @Test
     void pastTheCutOffIssuingStopsWindowsStayAndTheHallIsExtendedUntilTheLastTicketIsServed() throws Exception {
         config.apply(Map.of("cutoffMinutes", "30", "kioskText", "今日取号已截止"));
+        helper.drainAll(); // the hall closes only when nothing waits anywhere
         helper.openWindow1();
         helper.drainWindow1();
         // Window 1 alone serves A: the others that could are closed (they have no ticket after the drain).

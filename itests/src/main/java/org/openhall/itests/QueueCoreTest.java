@@ -80,6 +80,24 @@ class QueueCoreTest {
         assertTrue(opened.isOk(), () -> "open window 1: " + opened);
     }
 
+    /**
+     * Serves everything still waiting in A, B and C (what other tests left) at window 5, which
+     * serves all three, with staff 1002; then closes window 5. Tickets transferred to one window
+     * stay for that window.
+     */
+    void drainAll() {
+        Request s2 = Request.by(Actor.staff("1002"), UUID.randomUUID().toString());
+        queue.closeWindow(s2, "5");
+        Result<?> opened = queue.openWindow(Request.by(Actor.staff("1002"), UUID.randomUUID().toString()), "5", "1002",
+                DEMO_PIN);
+        assertTrue(opened.isOk(), () -> "open window 5: " + opened);
+        while (queue.callNext(Request.by(Actor.staff("1002")), "5").isOk()) {
+            queue.start(Request.by(Actor.staff("1002")), "5");
+            queue.finish(Request.by(Actor.staff("1002")), "5", Finish.done());
+        }
+        queue.closeWindow(Request.by(Actor.staff("1002")), "5");
+    }
+
     void drainWindow1() {
         // Serve whatever earlier tests left waiting in window 1's categories.
         while (queue.callNext(staff(), "1").isOk()) {

@@ -43,4 +43,7 @@ public interface HallView {
 
     /** A configured window as it is now. */
     Optional<WindowView> window(String windowId);
+
+    /** Every configured window as it is now, in display order. */
+    List<WindowView> windows();
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import org.openhall.api.policy.HallView;
 import org.openhall.api.policy.IssueGate;
 import org.openhall.api.policy.IssueRequest;
@@ -52,9 +51,7 @@ public final class AppointmentPolicy implements IssueGate {
         try {
             c = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    rule == null ? "the appointment policy stays inactive (the core's 15 min tolerance applies)"
-                            : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(rule != null, "the appointment policy stays inactive (the core's 15 min tolerance applies)")));
             return;
         }
         rule = new AppointmentRule(Duration.ofMinutes(c.earlyMinutes()), Duration.ofMinutes(c.lateGraceMinutes()),

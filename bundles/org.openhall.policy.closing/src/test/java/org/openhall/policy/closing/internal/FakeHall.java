@@ -165,4 +165,9 @@ final class FakeHall implements HallView {
     public Optional<WindowView> window(String windowId) {
         return Optional.ofNullable(windows.get(windowId));
     }
+
+    @Override
+    public List<WindowView> windows() {
+        return List.copyOf(windows.values());
+    }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import org.openhall.api.policy.CallingContext;
 import org.openhall.api.policy.CallingPolicy;
 import org.openhall.api.policy.HallView;
@@ -55,9 +54,7 @@ public final class GreenChannelPolicy implements CallingPolicy, IssueGate {
         try {
             s = Config.read(properties);
         } catch (ConfigProblem p) {
-            LOG.error("Rejected configuration {}: key '{}': {}; {}", ConfigReader.source(properties), p.key(), p.reason(),
-                    rule == null ? "the green channel policy stays inactive (the core's default order applies)"
-                            : "the last good configuration stays in force");
+            LOG.error(p.rejection(properties, ConfigProblem.lastGoodStays(rule != null, "the green channel policy stays inactive (the core's default order applies)")));
             return;
         }
         rule = new GreenChannelRule(s);

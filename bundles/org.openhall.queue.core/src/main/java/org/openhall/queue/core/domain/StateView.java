@@ -69,4 +69,9 @@ final class StateView implements HallView {
     public Optional<WindowView> window(String windowId) {
         return state.window(windowId);
     }
+
+    @Override
+    public List<WindowView> windows() {
+        return state.config().windows().stream().map(state::windowView).toList();
+    }
 }
