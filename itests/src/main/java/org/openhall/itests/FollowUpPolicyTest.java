@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Method;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -26,8 +24,8 @@ import org.openhall.api.queue.Request;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -53,21 +51,18 @@ class FollowUpPolicyTest {
     @InjectService
     ConfigurationAdmin configAdmin;
 
-    Dictionary<String, Object> demo;
+    PolicyConfig config;
 
     @BeforeEach
     void setUp() throws Exception {
-        Configuration c = configAdmin.getConfiguration(PID, "?");
-        demo = c.getProperties();
-        Dictionary<String, Object> quick = new Hashtable<>();
-        quick.put("checkSeconds", "1");
-        c.update(quick);
+        config = new PolicyConfig(context, configAdmin, PID, EventHandler.class);
+        config.apply(Map.of("checkSeconds", "1"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (demo != null) {
-            configAdmin.getConfiguration(PID, "?").update(demo);
+        if (config != null) {
+            config.close();
         }
     }
 

@@ -3,9 +3,8 @@ package org.openhall.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,9 +17,9 @@ import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.TicketState;
 import org.openhall.api.queue.TicketView;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -43,24 +42,20 @@ class NoShowPolicyTest {
     ConfigurationAdmin configAdmin;
 
     EventRecorder events;
-    Dictionary<String, Object> demo;
+    PolicyConfig config;
 
     @BeforeEach
     void setUp() throws Exception {
         events = new EventRecorder(context);
-        Configuration c = configAdmin.getConfiguration(PID, "?");
-        demo = c.getProperties();
-        Dictionary<String, Object> quick = new Hashtable<>();
-        quick.put("recalls", "1");
-        quick.put("graceSeconds", "5");
-        c.update(quick);
+        config = new PolicyConfig(context, configAdmin, PID, EventHandler.class);
+        config.apply(Map.of("recalls", "1", "graceSeconds", "5"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
         events.close();
-        if (demo != null) {
-            configAdmin.getConfiguration(PID, "?").update(demo);
+        if (config != null) {
+            config.close();
         }
     }
 

@@ -3,9 +3,8 @@ package org.openhall.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -26,9 +25,9 @@ import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.WindowView;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -56,7 +55,7 @@ class TimeLimitPolicyTest {
     ConfigurationAdmin configAdmin;
 
     EventRecorder events;
-    Dictionary<String, Object> demo;
+    PolicyConfig config;
 
     static Request staff3() {
         return Request.by(Actor.staff(STAFF_3), UUID.randomUUID().toString());
@@ -68,18 +67,15 @@ class TimeLimitPolicyTest {
         queue.closeWindow(staff3(), "3");
         Result<WindowView> opened = queue.openWindow(staff3(), "3", STAFF_3, QueueCoreTest.DEMO_PIN);
         assertTrue(opened.isOk(), () -> "open window 3: " + opened);
-        Configuration c = configAdmin.getConfiguration(PID, "?");
-        demo = c.getProperties();
-        Dictionary<String, Object> quick = new Hashtable<>();
-        quick.put("categoryMinutes.B", "2s"); // B's tickets here have no service item
-        c.update(quick);
+        config = new PolicyConfig(context, configAdmin, PID, EventHandler.class);
+        config.apply(Map.of("categoryMinutes.B", "2s")); // B's tickets here have no service item
     }
 
     @AfterEach
     void tearDown() throws Exception {
         events.close();
-        if (demo != null) {
-            configAdmin.getConfiguration(PID, "?").update(demo);
+        if (config != null) {
+            config.close();
         }
         queue.closeWindow(staff3(), "3");
     }
