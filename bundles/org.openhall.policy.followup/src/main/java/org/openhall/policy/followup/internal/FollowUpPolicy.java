@@ -1,6 +1,7 @@
 package org.openhall.policy.followup.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,11 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.openhall.api.config.ConfigProblem;
@@ -29,6 +26,7 @@ import org.openhall.api.config.ConfigReader;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.policy.support.PolicyWorker;
 import org.openhall.api.queue.QueueHistory;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.Request;
@@ -83,11 +81,7 @@ public final class FollowUpPolicy implements EventHandler {
     private static final int PAGE = 1000;
 
     private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-followup");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PolicyWorker worker = new PolicyWorker("followup", this::check);
     private volatile FollowUpRule rule; // null without a valid configuration
     private ScheduledFuture<?> periodic; // guarded by this
     private long periodSeconds; // guarded by this
@@ -119,12 +113,14 @@ public final class FollowUpPolicy implements EventHandler {
     void deactivate() throws InterruptedException {
         // Good ratings since the last bad one move the mark too: the next start reads less.
         try {
-            executor.submit(this::storeSeen).get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            worker.call(() -> {
+                storeSeen();
+                return null;
+            }, Duration.ofSeconds(5));
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             LOG.debug("Follow-up policy: the mark of the last rating was not stored on stop: {}", e.toString());
         }
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        worker.stop();
     }
 
     private void configure(Map<String, Object> properties) {
@@ -142,10 +138,9 @@ public final class FollowUpPolicy implements EventHandler {
                     periodic.cancel(false);
                 }
                 periodSeconds = c.check().toSeconds();
-                try {
-                    // The first check soon after start: what became overdue while the bundle was away.
-                    periodic = executor.scheduleWithFixedDelay(this::check, 1, periodSeconds, TimeUnit.SECONDS);
-                } catch (RejectedExecutionException e) {
+                // The first check soon after start: what became overdue while the bundle was away.
+                periodic = worker.every(Duration.ofSeconds(1), Duration.ofSeconds(periodSeconds), this::check);
+                if (periodic == null) {
                     return; // deactivated meanwhile
                 }
             }
@@ -165,21 +160,17 @@ public final class FollowUpPolicy implements EventHandler {
         for (String name : event.getPropertyNames()) {
             props.put(name, event.getProperty(name));
         }
-        try {
-            executor.execute(() -> {
-                try {
-                    HallQueue q = queue;
-                    if (q != null && rule != null) {
-                        catchUp(q);
-                        onRating(q, props);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("Follow-up of a rating failed", e);
+        worker.execute(() -> { // false once deactivated: nothing to do then
+            try {
+                HallQueue q = queue;
+                if (q != null && rule != null) {
+                    catchUp(q);
+                    onRating(q, props);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            // deactivated
-        }
+            } catch (RuntimeException e) {
+                LOG.error("Follow-up of a rating failed", e);
+            }
+        });
     }
 
     /**
@@ -446,8 +437,8 @@ public final class FollowUpPolicy implements EventHandler {
 
     private String onPolicyThread(Callable<String> command) {
         try {
-            return executor.submit(command).get(30, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException e) {
+            return worker.call(command, Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
             return "ERROR UNAVAILABLE: the follow-up policy is stopping";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

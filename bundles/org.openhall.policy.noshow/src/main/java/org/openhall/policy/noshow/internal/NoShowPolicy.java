@@ -1,12 +1,10 @@
 package org.openhall.policy.noshow.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.queue.Actor;
@@ -18,6 +16,7 @@ import org.openhall.api.queue.TicketState;
 import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.WindowState;
 import org.openhall.api.queue.WindowView;
+import org.openhall.policy.support.PolicyWorker;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -54,11 +53,7 @@ public final class NoShowPolicy implements EventHandler {
     static final Actor ACTOR = Actor.system("noshow");
 
     private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-noshow");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PolicyWorker worker = new PolicyWorker("noshow", this::sweep);
     private final Object lock = new Object();
     private NoShowRule rule; // guarded by lock; null without a valid configuration
 
@@ -68,7 +63,7 @@ public final class NoShowPolicy implements EventHandler {
     @Activate
     void activate(Map<String, Object> properties) {
         configure(properties);
-        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        worker.every(Duration.ofSeconds(1), this::sweep);
     }
 
     @Modified
@@ -78,8 +73,7 @@ public final class NoShowPolicy implements EventHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        timer.shutdownNow();
-        timer.awaitTermination(5, TimeUnit.SECONDS);
+        worker.stop();
     }
 
     private void configure(Map<String, Object> properties) {
@@ -138,7 +132,7 @@ public final class NoShowPolicy implements EventHandler {
         }
     }
 
-    /** Timer thread: marks the due no-shows. Never throws (the timer would stop). */
+    /** Policy thread: marks the due no-shows. Never throws (the schedule would stop). */
     private void sweep() {
         try {
             HallQueue q = queue;

@@ -3,16 +3,12 @@ package org.openhall.policy.overflow.internal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.policy.support.PolicyWorker;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.Request;
 import org.openhall.api.queue.Result;
@@ -56,12 +52,7 @@ public final class OverflowPolicy implements EventHandler {
     static final Actor ACTOR = Actor.system("overflow");
 
     private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-overflow");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final PolicyWorker worker = new PolicyWorker("overflow", this::evaluate);
     private volatile OverflowRule rule; // null without a valid configuration
     private ScheduledFuture<?> periodic; // guarded by this
     private long periodSeconds; // guarded by this
@@ -92,8 +83,7 @@ public final class OverflowPolicy implements EventHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        worker.stop();
     }
 
     private void configure(Map<String, Object> properties) {
@@ -111,10 +101,8 @@ public final class OverflowPolicy implements EventHandler {
                     periodic.cancel(false);
                 }
                 periodSeconds = c.check().toSeconds();
-                try {
-                    periodic = executor.scheduleWithFixedDelay(this::requestEvaluation, periodSeconds, periodSeconds,
-                            TimeUnit.SECONDS);
-                } catch (RejectedExecutionException e) {
+                periodic = worker.every(c.check(), worker::request);
+                if (periodic == null) {
                     return; // deactivated meanwhile
                 }
             }
@@ -131,18 +119,11 @@ public final class OverflowPolicy implements EventHandler {
 
     /** Looks at the hall again on the policy's thread; many requests before it runs make one look. */
     private void requestEvaluation() {
-        if (pending.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::evaluate);
-            } catch (RejectedExecutionException e) {
-                pending.set(false); // deactivated
-            }
-        }
+        worker.request();
     }
 
     /** Policy thread: compares the hall with the rule and acts. Never throws (the thread would stop). */
     private void evaluate() {
-        pending.set(false);
         try {
             HallQueue q = queue;
             OverflowRule r = rule;

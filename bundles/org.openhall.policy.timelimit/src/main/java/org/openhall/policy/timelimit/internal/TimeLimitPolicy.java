@@ -10,17 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.policy.support.PolicyWorker;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.Request;
 import org.openhall.api.queue.Result;
@@ -73,12 +69,7 @@ public final class TimeLimitPolicy implements EventHandler {
     private static final int RESYNC_TICKS = 60;
 
     private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-timelimit");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final PolicyWorker worker = new PolicyWorker("timelimit", this::syncAndCheck);
     private final TimeLimitRule rule = new TimeLimitRule(clock); // only on the policy thread
     private int ticks; // only on the policy thread
     private volatile Config config; // null without a valid configuration
@@ -103,7 +94,7 @@ public final class TimeLimitPolicy implements EventHandler {
     @Activate
     void activate(Map<String, Object> properties) {
         configure(properties);
-        executor.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        worker.every(Duration.ofSeconds(1), this::tick);
     }
 
     @Modified
@@ -113,8 +104,7 @@ public final class TimeLimitPolicy implements EventHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        worker.stop();
     }
 
     private void configure(Map<String, Object> properties) {
@@ -138,13 +128,7 @@ public final class TimeLimitPolicy implements EventHandler {
     }
 
     private void requestSync() {
-        if (pending.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::syncAndCheck);
-            } catch (RejectedExecutionException e) {
-                pending.set(false); // deactivated
-            }
-        }
+        worker.request();
     }
 
     /** Policy thread, every second. */
@@ -159,7 +143,6 @@ public final class TimeLimitPolicy implements EventHandler {
 
     /** Policy thread: derives what runs from the hall, clears the alerts of ended transactions. */
     private void syncAndCheck() {
-        pending.set(false);
         try {
             HallQueue q = queue;
             Config c = config;
