@@ -60,8 +60,7 @@ class DeployFolderTest {
         assertEquals(id, updated.getBundleId(), "updated in place, not installed a second time");
 
         Files.delete(jar);
-        Poll.until(DROPIN + " uninstalled", () -> find(DROPIN).isEmpty());
-        assertEquals(Bundle.UNINSTALLED, updated.getState());
+        Poll.until(DROPIN + " uninstalled", () -> find(DROPIN).isEmpty() && updated.getState() == Bundle.UNINSTALLED);
     }
 
     @Test
