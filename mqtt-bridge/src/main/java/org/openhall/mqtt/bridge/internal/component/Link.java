@@ -106,6 +106,8 @@ final class Link implements AutoCloseable {
     private long lastSeq = -1; // guarded by seqLock: the last event seq queued (-1: not known yet)
     private boolean catchingUp = true; // guarded by seqLock: live events are left to the catch-up thread
     private long seenSeq; // guarded by seqLock: the highest live seq seen while catching up
+    private long caughtUp; // catch-up thread only: events read from the history in this round
+    private long caughtUpFrom; // catch-up thread only: the first of them
 
     /**
      * Opens the outbox and starts the threads; connects in the background.
@@ -369,7 +371,11 @@ final class Link implements AutoCloseable {
             try {
                 if (seenSeq <= lastSeq) {
                     catchingUp = false;
-                    LOG.debug("MQTT connection {}: caught up at seq {}", config.name(), lastSeq);
+                    if (caughtUp > 0) {
+                        LOG.info("MQTT connection {}: caught up with seq {}..{} from the queue's history ({} messages)",
+                                config.name(), caughtUpFrom, lastSeq, caughtUp);
+                    }
+                    caughtUp = 0;
                     return true;
                 }
             } finally {
@@ -410,6 +416,10 @@ final class Link implements AutoCloseable {
         } finally {
             seqLock.unlock();
         }
+        if (caughtUp == 0) {
+            caughtUpFrom = after + 1;
+        }
+        caughtUp += messages.size();
         LOG.debug("MQTT connection {}: caught up to seq {}", config.name(), next - 1);
         publisher.wakeUp();
         stateChanged();
