@@ -26,6 +26,12 @@ public final class Subscriber implements AutoCloseable {
      *                   queued QoS 1 messages, while the client or the broker is away
      */
     public Subscriber(String uri, String clientId, String filter, boolean persistent) throws Exception {
+        this(uri, clientId, filter, persistent, null, null);
+    }
+
+    /** As above, as a user with a password (both null: anonymous). */
+    public Subscriber(String uri, String clientId, String filter, boolean persistent, String user, String password)
+            throws Exception {
         client = new MqttClient(uri, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -49,6 +55,10 @@ public final class Subscriber implements AutoCloseable {
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(500);
         o.setConnectionTimeout(5);
+        if (user != null) {
+            o.setUserName(user);
+            o.setPassword(password.toCharArray());
+        }
         client.connect(o);
         client.subscribe(filter, 1);
     }
