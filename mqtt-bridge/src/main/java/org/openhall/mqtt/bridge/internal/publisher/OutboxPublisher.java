@@ -78,6 +78,53 @@ public final class OutboxPublisher implements AutoCloseable {
     private boolean work; // guarded by lock
     private volatile MqttClient client; // set on the publisher thread; close() uses it after the thread ended
 
+    /** Paho's window of unacknowledged QoS 1 messages (see {@link #connect()}). */
+    static final int MAX_INFLIGHT = 1000;
+
+    /** Plain TCP sockets with TCP_NODELAY. */
+    static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            java.net.Socket s = new java.net.Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+                throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.bind(new java.net.InetSocketAddress(localHost, localPort));
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress,
+                int localPort) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.bind(new java.net.InetSocketAddress(localAddress, localPort));
+            s.connect(new java.net.InetSocketAddress(address, port));
+            return s;
+        }
+    }
+
     public OutboxPublisher(Outbox outbox, Settings settings, Runnable onConnected) {
         this(outbox, settings, onConnected, NO_HOOKS);
     }
@@ -134,19 +181,29 @@ public final class OutboxPublisher implements AutoCloseable {
                     break;
                 }
                 Duration delay = backoff.next();
-                lastError = String.valueOf(e.getMessage());
+                lastError = describe(e);
                 if (!warned) {
                     warned = true;
                     LOG.warn("MQTT {} at {}: {}; retrying with backoff up to {} ms (further failures are logged at DEBUG)",
-                            settings.clientId(), settings.serverUri(), e.getMessage(), settings.maxBackoff().toMillis());
+                            settings.clientId(), settings.serverUri(), lastError, settings.maxBackoff().toMillis());
                 } else {
                     LOG.debug("MQTT {} at {}: {}; next attempt in {} ms", settings.clientId(), settings.serverUri(),
-                            e.getMessage(), delay.toMillis());
+                            lastError, delay.toMillis());
                 }
                 disconnectQuietly();
                 pause(delay);
             }
         }
+    }
+
+    /** Paho's message and its cause's: "MqttException" alone does not say that a certificate was not trusted. */
+    static String describe(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += ": " + cause.getMessage();
+        }
+        return m;
     }
 
     private void connect() throws MqttException {
@@ -158,6 +215,15 @@ public final class OutboxPublisher implements AutoCloseable {
         o.setConnectionTimeout((int) Math.max(1, settings.operationTimeout().toSeconds()));
         o.setKeepAliveInterval(30);
         o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
+        // One message is in flight at a time, but Paho completes a token before its callback thread
+        // counts the acknowledgement: under load the default window of 10 fills with acknowledged
+        // messages and publish fails with "Too many publishes in progress".
+        o.setMaxInflight(MAX_INFLIGHT);
+        if (settings.serverUri().startsWith("tcp:")) {
+            // A reply follows the acknowledgement of its command at once: without TCP_NODELAY, Nagle's
+            // algorithm holds it until the broker's delayed ACK (tens of milliseconds).
+            o.setSocketFactory(NoDelaySocketFactory.INSTANCE);
+        }
         c.setTimeToWait(settings.operationTimeout().toMillis());
         try {
             hooks.configure(o);
