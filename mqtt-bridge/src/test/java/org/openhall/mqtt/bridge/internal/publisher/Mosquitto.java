@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Mosquitto implements AutoCloseable {
 
-    static final Path BINARY = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
+    public static final Path BINARY = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
 
     public final int port;
     public final Path dir;
