@@ -487,6 +487,29 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** {@link #acknowledge} for several messages in one transaction; durable when this returns. */
+    public synchronized void acknowledgeAll(List<Long> ids) {
+        checkOpen();
+        try {
+            long freed = 0;
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM message WHERE id = ? RETURNING size")) {
+                for (long id : ids) {
+                    del.setLong(1, id);
+                    try (ResultSet rs = del.executeQuery()) {
+                        while (rs.next()) {
+                            freed += rs.getLong(1);
+                        }
+                    }
+                }
+            }
+            db.commit();
+            bytes -= freed;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("Outbox " + file + ": acknowledging failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Messages queued. */
     public synchronized int size() {
         return Integer.parseInt(readOne("SELECT count(*) FROM message"));

@@ -19,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains an {@link Outbox} to one MQTT broker with the Paho v3 client (QoS 1): one message at a
- * time, in outbox order, each deleted from the outbox only after the broker's PUBACK. On a lost
+ * Drains an {@link Outbox} to one MQTT broker with the Paho v3 client (QoS 1): in outbox order,
+ * up to {@value #WINDOW} messages in flight (MQTT keeps the order of one client's QoS 1 messages),
+ * each deleted from the outbox only after the broker's PUBACK (the PUBACKs of a batch are recorded
+ * in one outbox transaction). On a lost
  * connection it reconnects with {@link Backoff} (exponential with jitter); what was not
  * acknowledged is sent again, so nothing queued is lost and the order is kept. The connection sets
  * the retained Last Will ({@code status} = {@code {"online":false}}); {@code onConnected} runs
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboxPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
-    private static final int BATCH = 64;
+    private static final int BATCH = 256;
+    /** Messages published and not yet acknowledged by the broker, at most. */
+    public static final int WINDOW = 32;
 
     /** How to reach the broker. */
     public record Settings(String serverUri, String clientId, String willTopic, byte[] willPayload,
@@ -215,9 +219,9 @@ public final class OutboxPublisher implements AutoCloseable {
         o.setConnectionTimeout((int) Math.max(1, settings.operationTimeout().toSeconds()));
         o.setKeepAliveInterval(30);
         o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
-        // One message is in flight at a time, but Paho completes a token before its callback thread
-        // counts the acknowledgement: under load the default window of 10 fills with acknowledged
-        // messages and publish fails with "Too many publishes in progress".
+        // At most WINDOW messages are in flight, but Paho completes a token before its callback
+        // thread counts the acknowledgement: under load a window as small as ours fills with
+        // acknowledged messages and publish fails with "Too many publishes in progress".
         o.setMaxInflight(MAX_INFLIGHT);
         if (settings.serverUri().startsWith("tcp:")) {
             // A reply follows the acknowledgement of its command at once: without TCP_NODELAY, Nagle's
@@ -240,27 +244,52 @@ public final class OutboxPublisher implements AutoCloseable {
         LOG.info("MQTT {} connected to {}; {} messages queued", settings.clientId(), settings.serverUri(), outbox.size());
     }
 
-    /** Publishes what is queued; false when the outbox was empty. */
+    /**
+     * Publishes what is queued, up to {@value #WINDOW} messages in flight; deletes the acknowledged
+     * ones from the outbox in one transaction, also when the connection fails midway. False when
+     * the outbox was empty.
+     */
     private boolean drain() throws MqttException {
         List<OutboxMessage> batch = outbox.peek(BATCH);
         if (batch.isEmpty()) {
             return false;
         }
-        for (OutboxMessage m : batch) {
-            if (stopping) {
-                return true;
+        java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+        List<Long> acknowledged = new java.util.ArrayList<>(batch.size());
+        try {
+            for (OutboxMessage m : batch) {
+                if (stopping) {
+                    break;
+                }
+                if (inFlight.size() >= WINDOW) {
+                    acknowledged.add(await(inFlight.poll()));
+                }
+                MqttMessage msg = new MqttMessage(m.payload());
+                msg.setQos(1);
+                msg.setRetained(m.retained());
+                inFlight.add(new InFlight(m.id(), client.getTopic(m.topic()).publish(msg)));
             }
-            MqttMessage msg = new MqttMessage(m.payload());
-            msg.setQos(1);
-            msg.setRetained(m.retained());
-            IMqttDeliveryToken token = client.getTopic(m.topic()).publish(msg);
-            token.waitForCompletion(settings.operationTimeout().toMillis());
-            if (!token.isComplete()) {
-                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            while (!inFlight.isEmpty()) {
+                acknowledged.add(await(inFlight.poll()));
             }
-            outbox.acknowledge(m.id());
+        } finally {
+            if (!acknowledged.isEmpty()) {
+                outbox.acknowledgeAll(acknowledged);
+            }
         }
         return true;
+    }
+
+    private record InFlight(long id, IMqttDeliveryToken token) {
+    }
+
+    /** Waits for the broker's PUBACK of one message; its outbox id. */
+    private long await(InFlight f) throws MqttException {
+        f.token().waitForCompletion(settings.operationTimeout().toMillis());
+        if (!f.token().isComplete()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+        }
+        return f.id();
     }
 
     private void awaitWork() {

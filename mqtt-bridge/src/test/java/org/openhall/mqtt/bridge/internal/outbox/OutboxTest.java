@@ -77,6 +77,20 @@ class OutboxTest {
     }
 
     @Test
+    void severalAcknowledgementsAreRecordedInOneCallAndFreeTheirBytes() {
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            o.addAll(List.of(event(1), event(2), event(3), state("windows/1", "{}")));
+            long before = o.bytes();
+            List<OutboxMessage> head = o.peek(10);
+            o.acknowledgeAll(List.of(head.get(0).id(), head.get(2).id(), 999_999L));
+            assertEquals(List.of("events/ticket.issued {\"seq\":2}", "windows/1 {}"), texts(o.peek(10)),
+                    "only the acknowledged ones are gone; an unknown id is ignored");
+            assertEquals(before - Outbox.size(head.get(0).topic(), head.get(0).payload())
+                    - Outbox.size(head.get(2).topic(), head.get(2).payload()), o.bytes());
+        }
+    }
+
+    @Test
     void theLastSeqQueuedIsRecordedWithTheEventsAndSurvivesReopen() throws Exception {
         try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
             assertTrue(o.lastSeq().isEmpty(), "a new outbox knows no seq");
