@@ -43,6 +43,9 @@ class EmbeddedBrokerTest {
     static final String ROOT = "openhall/v1/demo";
     static final String USER = "itest-kiosk";
     static final String PASSWORD = "itest-secret";
+    /** The hall's own connection: it reads the commands, so it authenticates too. */
+    static final String HALL_USER = "itest-hall";
+    static final String HALL_PASSWORD = "itest-hall-secret";
 
     @InjectBundleContext
     static BundleContext context;
@@ -66,14 +69,16 @@ class EmbeddedBrokerTest {
         brokerCfg = home.etc().resolve("org.openhall.mqtt.broker.cfg");
         originalBrokerCfg = Files.exists(brokerCfg) ? Files.readString(brokerCfg) : null;
         write(brokerCfg, String.join("\n", "enabled = true", "host = 127.0.0.1", "port = " + port,
-                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD), ""));
+                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD) + ", " + HALL_USER + ":" + hash(HALL_PASSWORD), ""));
         connectionCfg = home.etc().resolve("org.openhall.mqtt.connection-embedded.cfg");
         write(connectionCfg, String.join("\n", "uri = tcp://127.0.0.1:" + port, "acceptsCommands = true",
+                "username = " + HALL_USER, "password = " + HALL_PASSWORD,
                 "backoff.initialMillis = 100", "backoff.maxMillis = 500", ""));
-        // Anyone may subscribe: an anonymous screen gets the bridge's retained status.
-        screen = Poll.until("an anonymous subscription to the embedded broker", Poll.DEFAULT, () -> {
+        // A dashboard with a password reads everything, commands and replies included.
+        screen = Poll.until("an authenticated subscription to the embedded broker", Poll.DEFAULT, () -> {
             try {
-                return Optional.of(new MqttWatcher("tcp://127.0.0.1:" + port, "itest-anonymous-screen", ROOT + "/#", false));
+                return Optional.of(new MqttWatcher("tcp://127.0.0.1:" + port, "itest-dashboard", ROOT + "/#", false,
+                        USER, PASSWORD));
             } catch (Exception notYet) {
                 return Optional.empty();
             }
@@ -126,6 +131,35 @@ class EmbeddedBrokerTest {
         assertEquals(List.of(), screen.on("/replies/anonymous-kiosk"), "no reply to the unauthenticated command");
         assertEquals(0, events.all().stream().filter(e -> refused.equals(e.getProperty(QueueEvents.REQUEST_ID))).count(),
                 "the unauthenticated command issued nothing");
+    }
+
+    @Test
+    void anonymousSubscribersReadStateAndEventsButNeitherCommandsNorReplies() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        try (MqttWatcher anonymous = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-anonymous-screen", null, false)) {
+            // Moquette decides per subscription: a filter that can match a command or a reply is refused as a whole.
+            assertEquals(0x80, anonymous.trySubscribe(ROOT + "/#"), "openhall/# would match commands (a staff PIN)");
+            assertEquals(0x80, anonymous.trySubscribe(ROOT + "/commands/+"));
+            assertEquals(0x80, anonymous.trySubscribe(ROOT + "/replies/#"));
+            assertEquals(1, anonymous.trySubscribe(ROOT + "/events/#"));
+            assertEquals(1, anonymous.trySubscribe(ROOT + "/status"));
+            try (MqttWatcher kiosk = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-kiosk-2", null, false, USER,
+                    PASSWORD)) {
+                kiosk.publish(ROOT + "/commands/issue-ticket",
+                        "{\"requestId\":\"" + requestId + "\",\"clientId\":\"itest-kiosk-2\",\"category\":\"A\"}");
+            }
+            // The authenticated dashboard reads the command and its reply …
+            Poll.until("the command on the dashboard", () -> screen.on("/commands/issue-ticket").stream()
+                    .anyMatch(r -> r.payload().contains(requestId)));
+            Poll.until("the reply on the dashboard", () -> screen.on("/replies/itest-kiosk-2").stream()
+                    .anyMatch(r -> r.payload().contains(requestId)));
+            // … the anonymous screen only the event of the ticket it issued (and the status).
+            Poll.until("the event on the anonymous screen", () -> anonymous.on("/events/ticket.issued").stream()
+                    .anyMatch(r -> r.payload().contains(requestId)));
+            Poll.until("the status on the anonymous screen", () -> !anonymous.on("/status").isEmpty());
+            assertEquals(List.of(), anonymous.on("").stream()
+                    .filter(r -> r.topic().contains("/commands/") || r.topic().contains("/replies/")).toList());
+        }
     }
 
     @Test

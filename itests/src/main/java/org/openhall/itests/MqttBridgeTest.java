@@ -252,6 +252,55 @@ class MqttBridgeTest {
         assertEquals(seq, seq(event.payload()));
     }
 
+    @Test
+    @Order(5)
+    void aConnectionThatWasOffCatchesUpFromTheHistoryWhenItsConfigurationComesBack() throws Exception {
+        String good = String.join("\n", "uri = " + broker.uri(), "clientId = openhall-itest", "acceptsCommands = true",
+                "backoff.initialMillis = 100", "backoff.maxMillis = 500", "timeoutSeconds = 5", "");
+        writeConfig(good);
+        String before = issue();
+        long s0 = issuedSeq(before);
+        Poll.until("seq " + s0 + " on events/", () -> seqsOnEvents(s0, s0).size() == 1);
+
+        // The connection's file is deleted: the connection stops (offline status) while the hall runs on.
+        Files.delete(cfg);
+        Poll.until("the bridge's offline status", () -> {
+            List<MqttWatcher.Received> s = screen.on("/status");
+            return !s.isEmpty() && s.get(s.size() - 1).payload().equals("{\"online\":false}");
+        });
+        List<String> meanwhile = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            meanwhile.add(issue());
+        }
+        long s1 = issuedSeq(meanwhile.get(meanwhile.size() - 1));
+
+        // The file comes back: what the core did meanwhile is read from its history and published
+        // first, then the live events; nothing twice, nothing missing.
+        writeConfig(good);
+        String after = issue();
+        long s2 = issuedSeq(after);
+        assertTrue(s2 > s1 && s1 > s0);
+        List<Long> arrived = Poll.until("events " + (s0 + 1) + ".." + s2, Duration.ofSeconds(60), () -> {
+            List<Long> seen = seqsOnEvents(s0 + 1, s2);
+            return seen.size() == s2 - s0 ? Optional.of(seen) : Optional.empty();
+        }, () -> seqsOnEvents(s0 + 1, s2));
+        List<Long> expected = new ArrayList<>();
+        for (long s = s0 + 1; s <= s2; s++) {
+            expected.add(s);
+        }
+        assertEquals(expected, arrived, "contiguous and in the core's order");
+        for (String t : meanwhile) {
+            assertTrue(screen.on("/events/ticket.issued").stream().anyMatch(r -> r.payload().contains("\"ticket\":\"" + t + "\"")),
+                    "ticket.issued of " + t + ", issued while the connection was off");
+        }
+    }
+
+    static void writeConfig(String content) throws Exception {
+        Path part = home.etc().resolve(".org.openhall.mqtt.connection-itest.cfg.part");
+        Files.writeString(part, content);
+        Files.move(part, cfg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** The seqs within first..last seen on events/*, in order of first arrival. */
     static List<Long> seqsOnEvents(long first, long last) {
         Set<Long> seen = new LinkedHashSet<>();

@@ -26,6 +26,11 @@ final class MqttBroker implements AutoCloseable {
     private Process process;
 
     MqttBroker(Path dir) throws IOException {
+        this(dir, new String[0]);
+    }
+
+    /** As above, with more lines for its configuration file (e.g. {@code max_queued_messages 0}). */
+    MqttBroker(Path dir, String... extraConfig) throws IOException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -40,7 +45,8 @@ final class MqttBroker implements AutoCloseable {
                 "autosave_interval 0",
                 "user root",
                 "log_dest file " + dir.resolve("mosquitto.log"),
-                "log_type all", ""));
+                "log_type all",
+                String.join("\n", extraConfig), ""));
     }
 
     String uri() {

@@ -9,6 +9,7 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
@@ -62,6 +63,22 @@ final class MqttWatcher implements AutoCloseable {
         client.connect(o);
         if (filter != null) {
             client.subscribe(filter, 1);
+        }
+    }
+
+    /**
+     * Subscribes with QoS 1.
+     *
+     * @return the QoS the broker granted, {@code 0x80} when it refused the subscription
+     */
+    int trySubscribe(String filter) throws MqttException {
+        try {
+            return client.subscribeWithResponse(filter, 1).getGrantedQos()[0];
+        } catch (MqttException e) {
+            if (e.getReasonCode() == MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
+                return 0x80;
+            }
+            throw e;
         }
     }
 

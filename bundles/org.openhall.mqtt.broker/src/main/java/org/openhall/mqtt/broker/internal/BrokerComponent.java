@@ -172,7 +172,7 @@ public final class BrokerComponent {
         }
     }
 
-    /** Everyone reads; the protected topics are written only by authenticated users. */
+    /** Everyone reads but the read-protected topics; the protected topics are written only by authenticated users. */
     private static final class Authorizator implements IAuthorizatorPolicy {
         private final BrokerConfig config;
 
@@ -195,8 +195,25 @@ public final class BrokerComponent {
             return true;
         }
 
+        /**
+         * Called by Moquette 0.17 once per subscription, with its filter (not per message): an
+         * anonymous subscription whose filter can match a read-protected topic is refused as a
+         * whole, so an anonymous {@code openhall/#} gets nothing; narrower filters such as
+         * {@code openhall/v1/demo/events/#} work.
+         */
         @Override
         public boolean canRead(Topic topic, String user, String client) {
+            if (user != null && config.users().containsKey(user)) {
+                return true;
+            }
+            String filter = topic.toString();
+            for (String p : config.readProtectedTopics()) {
+                if (TopicFilter.overlap(filter, p)) {
+                    LOG.warn("Embedded MQTT broker: client {} may not subscribe to {}: it can match {}, which only"
+                            + " authenticated users may read", client, filter, p);
+                    return false;
+                }
+            }
             return true;
         }
     }

@@ -13,9 +13,12 @@ import org.openhall.api.config.Credentials;
  * strings ({@code .cfg}) or typed ({@code .config}). Every problem names its key.
  */
 record BrokerConfig(boolean enabled, String host, int port, int websocketPort, String websocketPath,
-        Map<String, String> users, List<String> protectedTopics) {
+        Map<String, String> users, List<String> protectedTopics, List<String> readProtectedTopics) {
 
     static final String PID = "org.openhall.mqtt.broker";
+
+    /** Commands carry a staff PIN ({@code open-window}); replies answer them: not for anonymous readers. */
+    static final List<String> DEFAULT_READ_PROTECTED = List.of("openhall/+/+/commands/#", "openhall/+/+/replies/#");
 
     static BrokerConfig parse(Map<String, ?> properties) throws ConfigProblem {
         ConfigReader p = new ConfigReader(properties);
@@ -55,7 +58,17 @@ record BrokerConfig(boolean enabled, String host, int port, int websocketPort, S
                 throw new ConfigProblem("protectedTopics", "not a topic filter: '" + t + "'");
             }
         }
-        return new BrokerConfig(enabled, host, port, ws, path, Map.copyOf(users), List.copyOf(topics));
+        List<String> readTopics = p.list("readProtectedTopics");
+        if (properties.get("readProtectedTopics") == null) {
+            readTopics = DEFAULT_READ_PROTECTED;
+        }
+        for (String t : readTopics) {
+            if (!TopicFilter.valid(t)) {
+                throw new ConfigProblem("readProtectedTopics", "not a topic filter: '" + t + "'");
+            }
+        }
+        return new BrokerConfig(enabled, host, port, ws, path, Map.copyOf(users), List.copyOf(topics),
+                List.copyOf(readTopics));
     }
 
     /** A port from 1 to 65535, or 0 for none. */

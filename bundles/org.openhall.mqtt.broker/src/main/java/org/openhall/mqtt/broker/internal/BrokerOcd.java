@@ -32,4 +32,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Protected topics", description = "Topic filters only authenticated users may publish to", required = false)
     String[] protectedTopics() default { "openhall/+/+/commands/#" };
+
+    @AttributeDefinition(name = "Read-protected topics", description = "Topic filters only authenticated users may read:"
+            + " an anonymous subscription whose filter can match one of them is refused", required = false)
+    String[] readProtectedTopics() default { "openhall/+/+/commands/#", "openhall/+/+/replies/#" };
 }

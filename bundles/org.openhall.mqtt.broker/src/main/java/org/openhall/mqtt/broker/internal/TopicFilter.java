@@ -39,4 +39,28 @@ final class TopicFilter {
         }
         return f.length == t.length;
     }
+
+    /**
+     * Whether some topic name matches both filters, e.g. {@code openhall/#} and
+     * {@code openhall/+/+/commands/#}. {@code a/#} also matches {@code a} itself.
+     */
+    static boolean overlap(String a, String b) {
+        String[] x = a.split("/", -1);
+        String[] y = b.split("/", -1);
+        int n = Math.min(x.length, y.length);
+        for (int i = 0; i < n; i++) {
+            if (x[i].equals("#") || y[i].equals("#")) {
+                return true;
+            }
+            if (!x[i].equals("+") && !y[i].equals("+") && !x[i].equals(y[i])) {
+                return false;
+            }
+        }
+        if (x.length == y.length) {
+            return true;
+        }
+        // One filter is longer: it still matches the shorter one's topics only through a final "#".
+        String[] longer = x.length > y.length ? x : y;
+        return longer.length == n + 1 && longer[n].equals("#");
+    }
 }

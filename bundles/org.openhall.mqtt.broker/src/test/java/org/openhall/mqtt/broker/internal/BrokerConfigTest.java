@@ -37,6 +37,7 @@ class BrokerConfigTest {
         assertEquals("/mqtt", c.websocketPath());
         assertEquals(Map.of(), c.users());
         assertEquals(List.of("openhall/+/+/commands/#"), c.protectedTopics());
+        assertEquals(List.of("openhall/+/+/commands/#", "openhall/+/+/replies/#"), c.readProtectedTopics());
     }
 
     @Test
@@ -85,6 +86,25 @@ class BrokerConfigTest {
         assertFalse(TopicFilter.valid("a/#/b"));
         assertFalse(TopicFilter.valid("a/b+/c"));
         assertFalse(TopicFilter.valid(""));
+    }
+
+    @Test
+    void filtersOverlapWhenSomeTopicMatchesBoth() {
+        String commands = "openhall/+/+/commands/#";
+        assertTrue(TopicFilter.overlap("openhall/#", commands));
+        assertTrue(TopicFilter.overlap("#", commands));
+        assertTrue(TopicFilter.overlap("openhall/v1/demo/commands/issue-ticket", commands));
+        assertTrue(TopicFilter.overlap("openhall/v1/demo/+/+", commands));
+        assertTrue(TopicFilter.overlap("openhall/v1/demo/commands", commands), "a/# matches a");
+        assertTrue(TopicFilter.overlap("+/+/+/+", commands));
+        assertFalse(TopicFilter.overlap("openhall/v1/demo/events/#", commands));
+        assertTrue(TopicFilter.overlap("openhall/v1/demo/+", commands), "both match openhall/v1/demo/commands");
+        assertFalse(TopicFilter.overlap("openhall/+", commands));
+        assertFalse(TopicFilter.overlap("openhall/v1/demo/categories/+", commands));
+        assertFalse(TopicFilter.overlap("openhall/v1/+/status", commands));
+        assertFalse(TopicFilter.overlap("other/#", commands));
+        assertFalse(TopicFilter.overlap("openhall/v1/demo/replies/k1", commands));
+        assertTrue(TopicFilter.overlap("openhall/v1/demo/replies/k1", "openhall/+/+/replies/#"));
     }
 
     static String problem(Map<String, Object> p) {

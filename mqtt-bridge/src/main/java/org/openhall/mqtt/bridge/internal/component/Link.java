@@ -31,6 +31,8 @@ import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.HallSnapshot;
+import org.openhall.api.queue.QueueHistory;
+import org.openhall.api.queue.QueueHistory.QueuedEvent;
 import org.openhall.mqtt.bridge.internal.command.CommandParser;
 import org.openhall.mqtt.bridge.internal.command.CommandProcessor;
 import org.openhall.mqtt.bridge.internal.component.ConnectionConfig.Kind;
@@ -61,6 +63,12 @@ final class Link implements AutoCloseable {
     /** How long state changes are collected before the retained state is published once. */
     private static final long COALESCE_MILLIS = 200;
 
+    /** Most events read from the queue's history at once while catching up. */
+    static final int CATCH_UP_PAGE = 1000;
+
+    /** How long catching up waits before reading the history again after it could not be read. */
+    private static final long CATCH_UP_RETRY_MILLIS = 1000;
+
     /** What the status payload says about the hall and the bridge, shared by every link. */
     interface Context {
         String software();
@@ -88,15 +96,30 @@ final class Link implements AutoCloseable {
     private final Map<String, DeviceHealth> devices;
     private final Set<String> stateTopics = new HashSet<>(); // guarded by this: retained topics published
 
+    // Catching up by seq (docs/mqtt.md, "Events"): the live events from Event Admin and the events
+    // read back from the queue's history meet here. Only events with seq == lastSeq + 1 are queued.
+    private final QueueHistory history;
+    /** Reads the history; null when the connection carries no events. */
+    private final Thread catchUpThread;
+    private final ReentrantLock seqLock = new ReentrantLock();
+    private final Condition catchUpNeeded = seqLock.newCondition();
+    private long lastSeq = -1; // guarded by seqLock: the last event seq queued (-1: not known yet)
+    private boolean catchingUp = true; // guarded by seqLock: live events are left to the catch-up thread
+    private long seenSeq; // guarded by seqLock: the highest live seq seen while catching up
+    private long caughtUp; // catch-up thread only: events read from the history in this round
+    private long caughtUpFrom; // catch-up thread only: the first of them
+
     /**
      * Opens the outbox and starts the threads; connects in the background.
      *
      * @param devices the last known health of every device, shared by the links and kept by the component
      * @throws RuntimeException when the outbox cannot be opened (nothing is left running)
      */
-    Link(ConnectionConfig config, HallQueue queue, Path dataDir, Context context, Map<String, DeviceHealth> devices) {
+    Link(ConnectionConfig config, HallQueue queue, QueueHistory history, Path dataDir, Context context,
+            Map<String, DeviceHealth> devices) {
         this.config = config;
         this.queue = queue;
+        this.history = history;
         this.context = context;
         this.devices = devices;
         HallSnapshot first = queue.snapshot();
@@ -112,8 +135,17 @@ final class Link implements AutoCloseable {
         this.publisher = new OutboxPublisher(outbox, settings, this::onConnected, new Hooks());
         this.stateThread = new Thread(this::stateLoop, "mqtt-state-" + config.name());
         stateThread.setDaemon(true);
+        if (config.carries(Kind.EVENTS)) {
+            catchUpThread = new Thread(this::catchUpLoop, "mqtt-catchup-" + config.name());
+            catchUpThread.setDaemon(true);
+        } else {
+            catchUpThread = null;
+        }
         publisher.start();
         stateThread.start();
+        if (catchUpThread != null) {
+            catchUpThread.start();
+        }
         LOG.info("MQTT connection {} to {} (client {}, root {}, carries {}{}) started", config.name(), config.uri(),
                 clientId, root, config.publish().toString().toLowerCase(java.util.Locale.ROOT),
                 config.acceptsCommands() ? ", accepts commands" : "");
@@ -165,11 +197,7 @@ final class Link implements AutoCloseable {
                     for (String key : event.getPropertyNames()) {
                         props.put(key, event.getProperty(key));
                     }
-                    ObjectNode payload = payloads.event(props);
-                    long seq = payload.get("seq").asLong();
-                    outbox.add(OutboxMessage.of(OutboxMessage.Kind.EVENT, root + "/events/" + Payloads.eventType(props),
-                            Json.bytes(payload), false, seq));
-                    publisher.wakeUp();
+                    live(props);
                 }
                 stateChanged();
             } else if (topic.equals(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS)) && config.carries(Kind.STATE)) {
@@ -182,6 +210,229 @@ final class Link implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.error("MQTT connection {}: event {} could not be queued", config.name(), event.getTopic(), e);
+        }
+    }
+
+    /**
+     * A live queue event: queued when it is the next one; dropped when it was queued already
+     * (seq <= last); left to the catch-up thread, which reads it from the history (the core posts
+     * an event only once it is durable), when events are missing before it or catching up runs.
+     */
+    private void live(Map<String, Object> props) {
+        OutboxMessage message = eventMessage(props);
+        long seq = message.seq();
+        seqLock.lock();
+        try {
+            if (catchingUp) {
+                seenSeq = Math.max(seenSeq, seq);
+                return;
+            }
+            if (seq <= lastSeq) {
+                LOG.debug("MQTT connection {}: event seq {} was queued already", config.name(), seq);
+                return;
+            }
+            if (seq > lastSeq + 1) {
+                LOG.info("MQTT connection {}: events {}..{} were not received live; reading them from the history",
+                        config.name(), lastSeq + 1, seq - 1);
+                startCatchUp(seq);
+                return;
+            }
+            try {
+                outbox.addEvents(List.of(message), seq);
+            } catch (RuntimeException e) {
+                // Not queued: the next event finds the hole and catching up reads this one again.
+                LOG.error("MQTT connection {}: event seq {} could not be queued; it is read again from the history",
+                        config.name(), seq, e);
+                startCatchUp(seq);
+                return;
+            }
+            lastSeq = seq;
+        } finally {
+            seqLock.unlock();
+        }
+        publisher.wakeUp();
+    }
+
+    /** Under seqLock. */
+    private void startCatchUp(long seen) {
+        catchingUp = true;
+        seenSeq = Math.max(seenSeq, seen);
+        catchUpNeeded.signalAll();
+    }
+
+    private OutboxMessage eventMessage(Map<String, Object> props) {
+        ObjectNode payload = payloads.event(props);
+        long seq = payload.get("seq").asLong();
+        return OutboxMessage.of(OutboxMessage.Kind.EVENT, root + "/events/" + Payloads.eventType(props),
+                Json.bytes(payload), false, seq);
+    }
+
+    /**
+     * The catch-up thread: on start it takes the last seq queued from the outbox (a new outbox
+     * starts at the queue's current seq: no replay of old history), then reads what is missing
+     * from the history in pages, queues it in order and hands over to the live events; again
+     * whenever a live event shows a hole.
+     */
+    private void catchUpLoop() {
+        try {
+            long start = startSeq();
+            seqLock.lock();
+            try {
+                lastSeq = start;
+            } finally {
+                seqLock.unlock();
+            }
+            while (!stopping) {
+                seqLock.lock();
+                try {
+                    while (!catchingUp && !stopping) {
+                        catchUpNeeded.await();
+                    }
+                } finally {
+                    seqLock.unlock();
+                }
+                if (stopping) {
+                    return;
+                }
+                if (!catchUpPage()) {
+                    // The history could not be read (or the outbox not written): try again shortly.
+                    seqLock.lock();
+                    try {
+                        catchUpNeeded.await(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    } finally {
+                        seqLock.unlock();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("MQTT connection {}: catching up stopped; events are no longer queued", config.name(), e);
+        }
+    }
+
+    /** The seq to continue after, from the outbox; waits (retrying) while the outbox cannot be read. */
+    private long startSeq() throws InterruptedException {
+        while (!stopping) {
+            try {
+                long current = history.lastSeq();
+                java.util.OptionalLong stored = outbox.lastSeq();
+                if (stored.isEmpty()) {
+                    outbox.setLastSeq(current);
+                    LOG.info("MQTT connection {}: new outbox, events are published from seq {} on", config.name(),
+                            current + 1);
+                    return current;
+                }
+                if (stored.getAsLong() > current) {
+                    // The queue's journal is younger than the outbox (a new hall or a restored backup).
+                    LOG.warn("MQTT connection {}: the outbox has seq {} but the queue is at seq {};"
+                            + " events are published from seq {} on", config.name(), stored.getAsLong(), current,
+                            current + 1);
+                    outbox.setLastSeq(current);
+                    return current;
+                }
+                return stored.getAsLong();
+            } catch (RuntimeException e) {
+                LOG.error("MQTT connection {}: the last seq queued cannot be read", config.name(), e);
+                seqLock.lock();
+                try {
+                    catchUpNeeded.await(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                } finally {
+                    seqLock.unlock();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Reads one page after the last seq queued and queues it; when there is nothing more and no
+     * live event came meanwhile beyond it, hands over to the live events.
+     *
+     * @return false when the history or the outbox failed
+     */
+    private boolean catchUpPage() {
+        long after;
+        seqLock.lock();
+        try {
+            after = lastSeq; // only this thread changes lastSeq while catching up
+        } finally {
+            seqLock.unlock();
+        }
+        List<QueuedEvent> page;
+        try {
+            page = history.eventsAfter(after, CATCH_UP_PAGE);
+        } catch (RuntimeException e) {
+            LOG.warn("MQTT connection {}: the queue's history cannot be read: {}", config.name(), e.toString());
+            return false;
+        }
+        if (page.isEmpty()) {
+            seqLock.lock();
+            try {
+                if (seenSeq <= lastSeq) {
+                    catchingUp = false;
+                    if (caughtUp > 0) {
+                        LOG.info("MQTT connection {}: caught up with seq {}..{} from the queue's history ({} messages)",
+                                config.name(), caughtUpFrom, lastSeq, caughtUp);
+                    }
+                    caughtUp = 0;
+                    return true;
+                }
+            } finally {
+                seqLock.unlock();
+            }
+            // A live event beyond what the history gives: it was durable when posted, so the history failed.
+            return false;
+        }
+        List<OutboxMessage> messages = new ArrayList<>(page.size() + 1);
+        long next = after + 1;
+        for (QueuedEvent e : page) {
+            if (e.seq() < next) {
+                continue; // not expected from the history; never queue twice
+            }
+            if (e.seq() > next) {
+                LOG.warn("MQTT connection {}: events {}..{} are no longer in the queue's history; a gap is published",
+                        config.name(), next, e.seq() - 1);
+                messages.add(OutboxMessage.gap(next, e.seq() - 1));
+            }
+            Map<String, Object> props = new LinkedHashMap<>(e.properties());
+            props.putIfAbsent(org.openhall.api.queue.QueueEvents.SEQ, e.seq());
+            props.putIfAbsent(org.openhall.api.queue.QueueEvents.TYPE, e.type());
+            messages.add(eventMessage(props));
+            next = e.seq() + 1;
+        }
+        if (messages.isEmpty()) {
+            return false;
+        }
+        try {
+            outbox.addEvents(messages, next - 1);
+        } catch (RuntimeException e) {
+            LOG.error("MQTT connection {}: events after seq {} could not be queued", config.name(), after, e);
+            return false;
+        }
+        seqLock.lock();
+        try {
+            lastSeq = next - 1;
+        } finally {
+            seqLock.unlock();
+        }
+        if (caughtUp == 0) {
+            caughtUpFrom = after + 1;
+        }
+        caughtUp += messages.size();
+        LOG.debug("MQTT connection {}: caught up to seq {}", config.name(), next - 1);
+        publisher.wakeUp();
+        stateChanged();
+        return true;
+    }
+
+    /** The last event seq queued; -1 before the connection knows it. For tests and the console. */
+    long lastSeq() {
+        seqLock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            seqLock.unlock();
         }
     }
 
@@ -281,8 +532,17 @@ final class Link implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        seqLock.lock();
+        try {
+            catchUpNeeded.signalAll();
+        } finally {
+            seqLock.unlock();
+        }
         try {
             stateThread.join(TimeUnit.SECONDS.toMillis(5));
+            if (catchUpThread != null) {
+                catchUpThread.join(TimeUnit.SECONDS.toMillis(30));
+            }
             publisher.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

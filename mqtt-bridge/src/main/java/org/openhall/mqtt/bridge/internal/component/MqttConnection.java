@@ -14,6 +14,7 @@ import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
+import org.openhall.api.queue.QueueHistory;
 import org.openhall.api.runtime.HallHome;
 import org.openhall.mqtt.bridge.internal.payload.DeviceHealth;
 import org.osgi.framework.BundleContext;
@@ -58,6 +59,7 @@ public final class MqttConnection implements EventHandler {
 
     private final HallHome home;
     private final HallQueue queue;
+    private final QueueHistory history;
     private final Link.Context context;
     /** Starts and stops the link, so that activation and modification return at once. */
     private final ExecutorService worker;
@@ -65,10 +67,11 @@ public final class MqttConnection implements EventHandler {
     private volatile String source = "";
 
     @Activate
-    public MqttConnection(@Reference HallHome home, @Reference HallQueue queue, BundleContext bundleContext,
-            Map<String, Object> properties) {
+    public MqttConnection(@Reference HallHome home, @Reference HallQueue queue, @Reference QueueHistory history,
+            BundleContext bundleContext, Map<String, Object> properties) {
         this.home = home;
         this.queue = queue;
+        this.history = history;
         String pid = String.valueOf(properties.get("service.pid"));
         String threadName = "mqtt-connection-" + pid.substring(pid.indexOf('~') + 1);
         this.worker = Executors.newSingleThreadExecutor(r -> {
@@ -131,7 +134,7 @@ public final class MqttConnection implements EventHandler {
         stop();
         source = from;
         try {
-            Link l = new Link(config, queue, home.data(), context, DEVICES);
+            Link l = new Link(config, queue, history, home.data(), context, DEVICES);
             link = l;
             RUNNING.put(config.name(), this);
         } catch (RuntimeException e) {
@@ -210,8 +213,9 @@ public final class MqttConnection implements EventHandler {
         }
         ConnectionConfig c = l.config();
         String error = l.lastError();
-        return String.format("%-12s %-12s %s  root %s  queued %d  dropped %d%s%s", c.name(), l.state(), c.uri(),
-                l.root(), l.queued(), l.dropped(), c.acceptsCommands() ? "  commands" : "",
+        long seq = l.lastSeq();
+        return String.format("%-12s %-12s %s  root %s  queued %d  dropped %d%s%s%s", c.name(), l.state(), c.uri(),
+                l.root(), l.queued(), l.dropped(), seq < 0 ? "" : "  seq " + seq, c.acceptsCommands() ? "  commands" : "",
                 error == null || "connected".equals(l.state()) ? "" : "  last error: " + error);
     }
 }

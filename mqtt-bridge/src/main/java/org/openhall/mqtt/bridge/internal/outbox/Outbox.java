@@ -54,7 +54,10 @@ public final class Outbox implements AutoCloseable {
 
     /** {@code PRAGMA application_id}: "OHOB" marks an OpenHall outbox. */
     static final int APPLICATION_ID = 0x4F484F42;
-    static final int SCHEMA_VERSION = 1;
+    /** 1: messages; 2: adds {@code meta} (the last queue-event seq queued, for catching up after a restart). */
+    static final int SCHEMA_VERSION = 2;
+    /** The {@code meta} key of the last queue-event seq queued. */
+    private static final String LAST_SEQ = "lastSeq";
     /** Bytes counted per message on top of its topic and payload (row and index overhead). */
     static final int OVERHEAD = 64;
     /** The smallest quota accepted. */
@@ -194,14 +197,24 @@ public final class Outbox implements AutoCloseable {
                 s.executeUpdate("CREATE INDEX message_ord ON message (ord, id)");
                 s.executeUpdate("CREATE INDEX message_kind ON message (kind, ord, id)");
                 s.executeUpdate("CREATE INDEX message_topic ON message (topic)");
+                s.executeUpdate(CREATE_META);
                 s.executeUpdate("PRAGMA application_id = " + APPLICATION_ID);
                 s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+            } else if (version == 1) {
+                // Version 1 did not record the last seq: take the newest event or gap still queued, if any.
+                s.executeUpdate(CREATE_META);
+                s.executeUpdate("INSERT INTO meta (key, value) SELECT '" + LAST_SEQ + "', MAX(seq_to) FROM message"
+                        + " WHERE kind IN ('EVENT','GAP') HAVING MAX(seq_to) IS NOT NULL");
+                s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+                LOG.info("Outbox {} upgraded to schema version {}", file, SCHEMA_VERSION);
             } else if (version != SCHEMA_VERSION) {
                 throw new SQLException("outbox schema version " + version + " is not supported (this bundle knows "
                         + SCHEMA_VERSION + ")");
             }
         }
     }
+
+    private static final String CREATE_META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)";
 
     public Path file() {
         return file;
@@ -240,6 +253,9 @@ public final class Outbox implements AutoCloseable {
     }
 
     private void insert(OutboxMessage m) throws SQLException {
+        if (m.kind() == Kind.GAP) {
+            m = new OutboxMessage(0, Kind.GAP, gapTopic, gapPayload.of(m.seq(), m.seqTo()), false, m.seq(), m.seqTo());
+        }
         if (m.coalesced()) {
             try (PreparedStatement del = db.prepareStatement(
                     "DELETE FROM message WHERE topic = ? AND kind IN ('STATE','STATS') RETURNING size")) {
@@ -356,6 +372,74 @@ public final class Outbox implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Adds queue events (and {@link OutboxMessage#gap gaps} for events that can no longer be had)
+     * and records {@code lastSeq} as the last queue-event seq queued, in one transaction: after a
+     * crash either both are there or neither. Durable when this returns.
+     *
+     * @throws IllegalArgumentException when a message alone is larger than the quota
+     * @throws OutboxException          when the file cannot be written (nothing was added)
+     */
+    public synchronized void addEvents(List<OutboxMessage> events, long lastSeq) {
+        checkOpen();
+        for (OutboxMessage m : events) {
+            if (m.kind() != Kind.EVENT && m.kind() != Kind.GAP) {
+                throw new IllegalArgumentException("not an event: " + m.kind() + " " + m.topic());
+            }
+            if (m.kind() == Kind.EVENT && size(m.topic(), m.payload()) > quota) {
+                throw new IllegalArgumentException("message for " + m.topic() + " (" + m.payload().length
+                        + " bytes) is larger than the outbox quota " + quota);
+            }
+        }
+        long before = bytes;
+        try {
+            for (OutboxMessage m : events) {
+                insert(m);
+            }
+            writeLastSeq(lastSeq);
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            bytes = before;
+            throw new OutboxException("Outbox " + file + ": adding events failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the last queue-event seq queued without queuing anything (a new connection's start). */
+    public synchronized void setLastSeq(long lastSeq) {
+        addEvents(List.of(), lastSeq);
+    }
+
+    /** The last queue-event seq queued, recorded by {@link #addEvents}; empty for a new outbox. */
+    public synchronized java.util.OptionalLong lastSeq() {
+        checkOpen();
+        try {
+            java.util.OptionalLong v = java.util.OptionalLong.empty();
+            try (PreparedStatement q = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+                q.setString(1, LAST_SEQ);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        v = java.util.OptionalLong.of(rs.getLong(1));
+                    }
+                }
+            }
+            db.commit();
+            return v;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("Outbox " + file + ": reading failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeLastSeq(long lastSeq) throws SQLException {
+        try (PreparedStatement up = db.prepareStatement(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+            up.setString(1, LAST_SEQ);
+            up.setLong(2, lastSeq);
+            up.executeUpdate();
+        }
+    }
+
     /** Up to {@code max} messages from the head, in order. */
     public synchronized List<OutboxMessage> peek(int max) {
         checkOpen();
@@ -392,6 +476,29 @@ public final class Outbox implements AutoCloseable {
                 try (ResultSet rs = del.executeQuery()) {
                     while (rs.next()) {
                         freed += rs.getLong(1);
+                    }
+                }
+            }
+            db.commit();
+            bytes -= freed;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("Outbox " + file + ": acknowledging failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #acknowledge} for several messages in one transaction; durable when this returns. */
+    public synchronized void acknowledgeAll(List<Long> ids) {
+        checkOpen();
+        try {
+            long freed = 0;
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM message WHERE id = ? RETURNING size")) {
+                for (long id : ids) {
+                    del.setLong(1, id);
+                    try (ResultSet rs = del.executeQuery()) {
+                        while (rs.next()) {
+                            freed += rs.getLong(1);
+                        }
                     }
                 }
             }

@@ -46,6 +46,18 @@ public record OutboxMessage(long id, Kind kind, String topic, byte[] payload, bo
         return new OutboxMessage(0, kind, topic, payload, retained, seq, seq);
     }
 
+    /**
+     * Stands for the events {@code fromSeq}…{@code toSeq} that can no longer be had (the queue's
+     * history was pruned before they were queued); only for {@link Outbox#addEvents}, which gives
+     * it the gap topic and payload.
+     */
+    public static OutboxMessage gap(long fromSeq, long toSeq) {
+        if (fromSeq < 1 || toSeq < fromSeq) {
+            throw new IllegalArgumentException("bad gap range " + fromSeq + ".." + toSeq);
+        }
+        return new OutboxMessage(0, Kind.GAP, "", new byte[0], false, fromSeq, toSeq);
+    }
+
     /** Whether only the newest message of its topic is kept. */
     public boolean coalesced() {
         return retained && (kind == Kind.STATE || kind == Kind.STATS);

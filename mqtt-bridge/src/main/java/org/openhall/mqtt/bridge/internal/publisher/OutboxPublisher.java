@@ -19,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains an {@link Outbox} to one MQTT broker with the Paho v3 client (QoS 1): one message at a
- * time, in outbox order, each deleted from the outbox only after the broker's PUBACK. On a lost
+ * Drains an {@link Outbox} to one MQTT broker with the Paho v3 client (QoS 1): in outbox order,
+ * up to {@value #WINDOW} messages in flight (MQTT keeps the order of one client's QoS 1 messages),
+ * each deleted from the outbox only after the broker's PUBACK (the PUBACKs of a batch are recorded
+ * in one outbox transaction). On a lost
  * connection it reconnects with {@link Backoff} (exponential with jitter); what was not
  * acknowledged is sent again, so nothing queued is lost and the order is kept. The connection sets
  * the retained Last Will ({@code status} = {@code {"online":false}}); {@code onConnected} runs
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboxPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
-    private static final int BATCH = 64;
+    private static final int BATCH = 256;
+    /** Messages published and not yet acknowledged by the broker, at most. */
+    public static final int WINDOW = 32;
 
     /** How to reach the broker. */
     public record Settings(String serverUri, String clientId, String willTopic, byte[] willPayload,
@@ -77,6 +81,53 @@ public final class OutboxPublisher implements AutoCloseable {
     private boolean warned; // publisher thread only: a failure series is logged at WARN once
     private boolean work; // guarded by lock
     private volatile MqttClient client; // set on the publisher thread; close() uses it after the thread ended
+
+    /** Paho's window of unacknowledged QoS 1 messages (see {@link #connect()}). */
+    static final int MAX_INFLIGHT = 1000;
+
+    /** Plain TCP sockets with TCP_NODELAY. */
+    static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            java.net.Socket s = new java.net.Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+                throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.bind(new java.net.InetSocketAddress(localHost, localPort));
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.connect(new java.net.InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress,
+                int localPort) throws java.io.IOException {
+            java.net.Socket s = createSocket();
+            s.bind(new java.net.InetSocketAddress(localAddress, localPort));
+            s.connect(new java.net.InetSocketAddress(address, port));
+            return s;
+        }
+    }
 
     public OutboxPublisher(Outbox outbox, Settings settings, Runnable onConnected) {
         this(outbox, settings, onConnected, NO_HOOKS);
@@ -134,19 +185,29 @@ public final class OutboxPublisher implements AutoCloseable {
                     break;
                 }
                 Duration delay = backoff.next();
-                lastError = String.valueOf(e.getMessage());
+                lastError = describe(e);
                 if (!warned) {
                     warned = true;
                     LOG.warn("MQTT {} at {}: {}; retrying with backoff up to {} ms (further failures are logged at DEBUG)",
-                            settings.clientId(), settings.serverUri(), e.getMessage(), settings.maxBackoff().toMillis());
+                            settings.clientId(), settings.serverUri(), lastError, settings.maxBackoff().toMillis());
                 } else {
                     LOG.debug("MQTT {} at {}: {}; next attempt in {} ms", settings.clientId(), settings.serverUri(),
-                            e.getMessage(), delay.toMillis());
+                            lastError, delay.toMillis());
                 }
                 disconnectQuietly();
                 pause(delay);
             }
         }
+    }
+
+    /** Paho's message and its cause's: "MqttException" alone does not say that a certificate was not trusted. */
+    static String describe(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += ": " + cause.getMessage();
+        }
+        return m;
     }
 
     private void connect() throws MqttException {
@@ -158,6 +219,15 @@ public final class OutboxPublisher implements AutoCloseable {
         o.setConnectionTimeout((int) Math.max(1, settings.operationTimeout().toSeconds()));
         o.setKeepAliveInterval(30);
         o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
+        // At most WINDOW messages are in flight, but Paho completes a token before its callback
+        // thread counts the acknowledgement: under load a window as small as ours fills with
+        // acknowledged messages and publish fails with "Too many publishes in progress".
+        o.setMaxInflight(MAX_INFLIGHT);
+        if (settings.serverUri().startsWith("tcp:")) {
+            // A reply follows the acknowledgement of its command at once: without TCP_NODELAY, Nagle's
+            // algorithm holds it until the broker's delayed ACK (tens of milliseconds).
+            o.setSocketFactory(NoDelaySocketFactory.INSTANCE);
+        }
         c.setTimeToWait(settings.operationTimeout().toMillis());
         try {
             hooks.configure(o);
@@ -174,27 +244,52 @@ public final class OutboxPublisher implements AutoCloseable {
         LOG.info("MQTT {} connected to {}; {} messages queued", settings.clientId(), settings.serverUri(), outbox.size());
     }
 
-    /** Publishes what is queued; false when the outbox was empty. */
+    /**
+     * Publishes what is queued, up to {@value #WINDOW} messages in flight; deletes the acknowledged
+     * ones from the outbox in one transaction, also when the connection fails midway. False when
+     * the outbox was empty.
+     */
     private boolean drain() throws MqttException {
         List<OutboxMessage> batch = outbox.peek(BATCH);
         if (batch.isEmpty()) {
             return false;
         }
-        for (OutboxMessage m : batch) {
-            if (stopping) {
-                return true;
+        java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+        List<Long> acknowledged = new java.util.ArrayList<>(batch.size());
+        try {
+            for (OutboxMessage m : batch) {
+                if (stopping) {
+                    break;
+                }
+                if (inFlight.size() >= WINDOW) {
+                    acknowledged.add(await(inFlight.poll()));
+                }
+                MqttMessage msg = new MqttMessage(m.payload());
+                msg.setQos(1);
+                msg.setRetained(m.retained());
+                inFlight.add(new InFlight(m.id(), client.getTopic(m.topic()).publish(msg)));
             }
-            MqttMessage msg = new MqttMessage(m.payload());
-            msg.setQos(1);
-            msg.setRetained(m.retained());
-            IMqttDeliveryToken token = client.getTopic(m.topic()).publish(msg);
-            token.waitForCompletion(settings.operationTimeout().toMillis());
-            if (!token.isComplete()) {
-                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            while (!inFlight.isEmpty()) {
+                acknowledged.add(await(inFlight.poll()));
             }
-            outbox.acknowledge(m.id());
+        } finally {
+            if (!acknowledged.isEmpty()) {
+                outbox.acknowledgeAll(acknowledged);
+            }
         }
         return true;
+    }
+
+    private record InFlight(long id, IMqttDeliveryToken token) {
+    }
+
+    /** Waits for the broker's PUBACK of one message; its outbox id. */
+    private long await(InFlight f) throws MqttException {
+        f.token().waitForCompletion(settings.operationTimeout().toMillis());
+        if (!f.token().isComplete()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+        }
+        return f.id();
     }
 
     private void awaitWork() {

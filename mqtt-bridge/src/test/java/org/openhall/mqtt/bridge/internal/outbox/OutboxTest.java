@@ -77,6 +77,61 @@ class OutboxTest {
     }
 
     @Test
+    void severalAcknowledgementsAreRecordedInOneCallAndFreeTheirBytes() {
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            o.addAll(List.of(event(1), event(2), event(3), state("windows/1", "{}")));
+            long before = o.bytes();
+            List<OutboxMessage> head = o.peek(10);
+            o.acknowledgeAll(List.of(head.get(0).id(), head.get(2).id(), 999_999L));
+            assertEquals(List.of("events/ticket.issued {\"seq\":2}", "windows/1 {}"), texts(o.peek(10)),
+                    "only the acknowledged ones are gone; an unknown id is ignored");
+            assertEquals(before - Outbox.size(head.get(0).topic(), head.get(0).payload())
+                    - Outbox.size(head.get(2).topic(), head.get(2).payload()), o.bytes());
+        }
+    }
+
+    @Test
+    void theLastSeqQueuedIsRecordedWithTheEventsAndSurvivesReopen() throws Exception {
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            assertTrue(o.lastSeq().isEmpty(), "a new outbox knows no seq");
+            o.setLastSeq(7);
+            o.addEvents(List.of(OutboxMessage.gap(8, 9), event(10), event(11)), 11);
+            List<OutboxMessage> head = o.peek(10);
+            assertEquals(3, head.size());
+            assertEquals(Kind.GAP, head.get(0).kind());
+            assertEquals(ROOT + "events/gap", head.get(0).topic());
+            assertEquals(8, head.get(0).seq());
+            assertEquals(9, head.get(0).seqTo());
+            Schemas.assertValid("gap.json", Json.read(head.get(0).payload()));
+            assertThrows(IllegalArgumentException.class, () -> o.addEvents(List.of(state("windows/1", "{}")), 12));
+            assertEquals(11, o.lastSeq().getAsLong(), "a refused call records nothing");
+        }
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            assertEquals(11, o.lastSeq().getAsLong());
+            assertEquals(3, o.size());
+        }
+    }
+
+    @Test
+    void aVersion1OutboxIsUpgradedAndTakesItsLastSeqFromTheEventsItHolds() throws Exception {
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            o.addAll(List.of(event(4), event(5), state("windows/1", "{}")));
+        }
+        // What version 1 of the bridge left: no meta table, user_version 1.
+        org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + tmp.resolve("outbox.db"));
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE meta");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+        try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
+            assertEquals(5, o.lastSeq().getAsLong());
+            assertEquals("2", o.pragma("user_version"));
+            assertEquals(3, o.size(), "nothing lost in the upgrade");
+        }
+    }
+
+    @Test
     void theFileIsInWalModeWithFullSynchronousCommits() {
         try (Outbox o = open(Outbox.DEFAULT_QUOTA)) {
             assertEquals("wal", o.pragma("journal_mode"));

@@ -15,16 +15,16 @@ import java.util.concurrent.TimeUnit;
  * A real Mosquitto broker ({@code /usr/sbin/mosquitto}) on a free port of 127.0.0.1, with
  * persistence in a folder, so that persistent sessions and retained messages survive a restart.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
-    static final Path BINARY = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
+    public static final Path BINARY = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
 
-    final int port;
-    final Path dir;
+    public final int port;
+    public final Path dir;
     private final Path config;
     private Process process;
 
-    Mosquitto(Path dir) throws IOException {
+    public Mosquitto(Path dir) throws IOException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -42,11 +42,11 @@ final class Mosquitto implements AutoCloseable {
                 "log_type all", ""));
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -64,7 +64,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** SIGTERM: Mosquitto saves its persistence file and exits. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (process != null && process.isAlive()) {
             process.destroy();
             assertTrue(process.waitFor(10, TimeUnit.SECONDS), "mosquitto stopped");

@@ -109,22 +109,33 @@ class MosquittoExampleTest {
         MqttClient hall = client(port, "openhall-bridge", "openhall", "hall-secret");
         MqttClient anonymous = client(port, "screen-1", null, null);
         MqttClient kiosk = client(port, "kiosk-1", "kiosk1", "kiosk-secret");
-        try (Subscriber commands = new Subscriber("tcp://127.0.0.1:" + port, "bridge-commands", ROOT + "commands/+", false);
-                Subscriber screen = new Subscriber("tcp://127.0.0.1:" + port, "screen-2", "openhall/#", false)) {
+        try (Subscriber commands = new Subscriber("tcp://127.0.0.1:" + port, "bridge-commands", ROOT + "commands/+", false,
+                "openhall", "hall-secret");
+                Subscriber screen = new Subscriber("tcp://127.0.0.1:" + port, "screen-2", "openhall/#", false);
+                Subscriber dashboard = new Subscriber("tcp://127.0.0.1:" + port, "dashboard-1", "openhall/#", false,
+                        "kiosk1", "kiosk-secret")) {
             // Anonymous attempts first, each acknowledged before the next message is sent, so
             // the first message a subscriber receives shows whether they got through.
             publish(anonymous, ROOT + "commands/issue-ticket", "{\"requestId\":\"anonymous\"}");
             publish(anonymous, ROOT + "events/ticket.issued", "{\"seq\":999,\"spoofed\":true}");
-            publish(kiosk, ROOT + "commands/issue-ticket", "{\"requestId\":\"kiosk\"}");
+            publish(kiosk, ROOT + "commands/open-window", "{\"requestId\":\"kiosk\",\"credential\":\"1234\"}");
             publish(kiosk, ROOT + "events/ticket.issued", "{\"seq\":998,\"spoofed\":true}");
+            publish(hall, ROOT + "replies/kiosk-1", "{\"requestId\":\"kiosk\",\"ok\":true}");
             publish(hall, ROOT + "events/ticket.issued", "{\"seq\":1}");
 
-            Subscriber.Received command = commands.next("commands/issue-ticket", 10_000);
+            Subscriber.Received command = commands.next("commands/open-window", 10_000);
             assertNotNull(command, "the kiosk's command arrived");
-            assertEquals("{\"requestId\":\"kiosk\"}", command.payload(), "the anonymous command was refused");
-            Subscriber.Received event = screen.next("events/ticket.issued", 10_000);
-            assertNotNull(event, "an anonymous screen reads the hall's events");
-            assertEquals("{\"seq\":1}", event.payload(), "only the hall itself publishes events");
+            assertEquals("{\"requestId\":\"kiosk\",\"credential\":\"1234\"}", command.payload(),
+                    "the anonymous command was refused");
+            Subscriber.Received first = screen.next("", 10_000);
+            assertNotNull(first, "an anonymous screen reads the hall's events");
+            assertEquals(ROOT + "events/ticket.issued {\"seq\":1}", first.topic() + " " + first.payload(),
+                    "an anonymous subscriber of openhall/# gets neither the command (it carries a PIN) nor the reply,"
+                            + " and only the hall itself publishes events");
+            // A user with a password reads them all, in order.
+            assertEquals(ROOT + "commands/open-window", dashboard.next("", 10_000).topic());
+            assertEquals(ROOT + "replies/kiosk-1", dashboard.next("", 10_000).topic());
+            assertEquals(ROOT + "events/ticket.issued", dashboard.next("", 10_000).topic());
         } finally {
             for (MqttClient c : new MqttClient[] { hall, anonymous, kiosk }) {
                 c.disconnect();

@@ -13,19 +13,25 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A screen or dashboard: a Paho client subscribed with QoS 1, collecting what arrives. */
-final class Subscriber implements AutoCloseable {
+public final class Subscriber implements AutoCloseable {
 
-    record Received(String topic, String payload, boolean retained) {
+    public record Received(String topic, String payload, boolean retained) {
     }
 
-    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final MqttClient client;
 
     /**
      * @param persistent a persistent session (clean session off) that the broker keeps, with its
      *                   queued QoS 1 messages, while the client or the broker is away
      */
-    Subscriber(String uri, String clientId, String filter, boolean persistent) throws Exception {
+    public Subscriber(String uri, String clientId, String filter, boolean persistent) throws Exception {
+        this(uri, clientId, filter, persistent, null, null);
+    }
+
+    /** As above, as a user with a password (both null: anonymous). */
+    public Subscriber(String uri, String clientId, String filter, boolean persistent, String user, String password)
+            throws Exception {
         client = new MqttClient(uri, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -49,16 +55,20 @@ final class Subscriber implements AutoCloseable {
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(500);
         o.setConnectionTimeout(5);
+        if (user != null) {
+            o.setUserName(user);
+            o.setPassword(password.toCharArray());
+        }
         client.connect(o);
         client.subscribe(filter, 1);
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return client.isConnected();
     }
 
     /** The next message whose topic ends with {@code suffix}, within the timeout, else null. */
-    Received next(String suffix, long timeoutMillis) throws InterruptedException {
+    public Received next(String suffix, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
             long left = deadline - System.nanoTime();

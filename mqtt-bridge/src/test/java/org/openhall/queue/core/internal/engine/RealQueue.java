@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.openhall.api.config.Credentials;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
+import org.openhall.api.queue.QueueHistory;
 import org.openhall.journal.Journal;
 import org.openhall.journal.JournalOptions;
 import org.openhall.journal.StoredEntry;
@@ -80,6 +82,8 @@ public final class RealQueue implements AutoCloseable {
     public final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T01:30:00Z"));
     /** Event Admin properties of every committed event, in seq order. */
     public final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+    /** Called with every committed event's properties, on the journal's writer thread. */
+    private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
     private final Journal journal;
     private final QueueEngine engine;
     private final HallQueueService service = new HallQueueService();
@@ -100,19 +104,56 @@ public final class RealQueue implements AutoCloseable {
         return engine.seq();
     }
 
+    /** {@code listener} gets every event committed from now on (on the journal's writer thread). */
+    public void listen(Consumer<Map<String, Object>> listener) {
+        listeners.add(listener);
+    }
+
+    /** Rolls the business day over if the clock passed midnight: a snapshot, then retention prunes the journal. */
+    public void tick() {
+        engine.tick();
+    }
+
+    /** The queue's history on the journal, as the core's {@code QueueCore} registers it. */
+    public QueueHistory history() {
+        return new QueueHistory() {
+            @Override
+            public List<QueuedEvent> eventsAfter(long afterSeq, int max) {
+                List<QueuedEvent> out = new ArrayList<>();
+                try {
+                    journal.replay(afterSeq, max, e -> out.add(new QueuedEvent(e.seq(), e.type(), properties(e))));
+                } catch (org.openhall.journal.JournalException e) {
+                    return List.of();
+                }
+                return out;
+            }
+
+            @Override
+            public long lastSeq() {
+                return journal.lastSeq();
+            }
+        };
+    }
+
     private void publish(List<StoredEntry> committed) {
         for (StoredEntry entry : committed) {
-            DomainEvent event = EventCodec.decode(entry.type(), entry.payload());
-            Map<String, Object> props = new HashMap<>(event.properties());
-            props.put(QueueEvents.SEQ, entry.seq());
-            props.put(QueueEvents.TYPE, entry.type());
-            props.put(QueueEvents.TIME, entry.timeMillis());
-            props.put(QueueEvents.HALL, HALL_ID);
-            if (entry.requestId() != null) {
-                props.put(QueueEvents.REQUEST_ID, entry.requestId());
-            }
+            Map<String, Object> props = properties(entry);
             events.add(props);
+            listeners.forEach(l -> l.accept(props));
         }
+    }
+
+    private static Map<String, Object> properties(StoredEntry entry) {
+        DomainEvent event = EventCodec.decode(entry.type(), entry.payload());
+        Map<String, Object> props = new HashMap<>(event.properties());
+        props.put(QueueEvents.SEQ, entry.seq());
+        props.put(QueueEvents.TYPE, entry.type());
+        props.put(QueueEvents.TIME, entry.timeMillis());
+        props.put(QueueEvents.HALL, HALL_ID);
+        if (entry.requestId() != null) {
+            props.put(QueueEvents.REQUEST_ID, entry.requestId());
+        }
+        return props;
     }
 
     private static HallConfig hall() {
