@@ -69,7 +69,9 @@ class EmbeddedBrokerTest {
         brokerCfg = home.etc().resolve("org.openhall.mqtt.broker.cfg");
         originalBrokerCfg = Files.exists(brokerCfg) ? Files.readString(brokerCfg) : null;
         write(brokerCfg, String.join("\n", "enabled = true", "host = 127.0.0.1", "port = " + port,
-                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD) + ", " + HALL_USER + ":" + hash(HALL_PASSWORD), ""));
+                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD) + ", " + HALL_USER + ":" + hash(HALL_PASSWORD),
+                // Read protection on (the demo leaves it off): only users read commands and replies.
+                "readProtectedTopics = openhall/+/+/commands/#, openhall/+/+/replies/#", ""));
         connectionCfg = home.etc().resolve("org.openhall.mqtt.connection-embedded.cfg");
         write(connectionCfg, String.join("\n", "uri = tcp://127.0.0.1:" + port, "acceptsCommands = true",
                 "username = " + HALL_USER, "password = " + HALL_PASSWORD,

@@ -18,7 +18,13 @@ record BrokerConfig(boolean enabled, String host, int port, int websocketPort, S
     static final String PID = "org.openhall.mqtt.broker";
 
     /** Commands carry a staff PIN ({@code open-window}); replies answer them: not for anonymous readers. */
-    static final List<String> DEFAULT_READ_PROTECTED = List.of("openhall/+/+/commands/#", "openhall/+/+/replies/#");
+    /**
+     * What to set as {@code readProtectedTopics} so that only users read commands and replies (then
+     * MQTT sign-in may be switched on). Off by default: Moquette checks a subscription once, so an
+     * anonymous {@code openhall/#} would be refused as a whole, and watching the whole hall is what
+     * screens and newcomers do.
+     */
+    static final List<String> RECOMMENDED_READ_PROTECTED = List.of("openhall/+/+/commands/#", "openhall/+/+/replies/#");
 
     static BrokerConfig parse(Map<String, ?> properties) throws ConfigProblem {
         ConfigReader p = new ConfigReader(properties);
@@ -60,7 +66,7 @@ record BrokerConfig(boolean enabled, String host, int port, int websocketPort, S
         }
         List<String> readTopics = p.list("readProtectedTopics");
         if (properties.get("readProtectedTopics") == null) {
-            readTopics = DEFAULT_READ_PROTECTED;
+            readTopics = List.of(); // off: anyone may watch the whole hall (openhall/#), see the OCD
         }
         for (String t : readTopics) {
             if (!TopicFilter.valid(t)) {

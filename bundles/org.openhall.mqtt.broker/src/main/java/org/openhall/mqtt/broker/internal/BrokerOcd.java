@@ -33,7 +33,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Protected topics", description = "Topic filters only authenticated users may publish to", required = false)
     String[] protectedTopics() default { "openhall/+/+/commands/#" };
 
-    @AttributeDefinition(name = "Read-protected topics", description = "Topic filters only authenticated users may read:"
-            + " an anonymous subscription whose filter can match one of them is refused", required = false)
-    String[] readProtectedTopics() default { "openhall/+/+/commands/#", "openhall/+/+/replies/#" };
+    @AttributeDefinition(name = "Read-protected topics", description = "Topic filters only authenticated users may read,"
+            + " e.g. openhall/+/+/commands/#, openhall/+/+/replies/# (then MQTT sign-in may be switched on);"
+            + " an anonymous subscription whose filter can match one of them is refused, openhall/# included."
+            + " Default: none (anyone may watch the whole hall; sign-in over MQTT stays off)", required = false)
+    String[] readProtectedTopics() default {};
 }

@@ -52,8 +52,20 @@ public final class CommandParser {
     private static final int MAX_TOPIC = 256;
 
     private final int maxPayloadBytes;
+    private final boolean allowSignIn;
 
+    /** A parser that accepts {@code open-window} (sign-in over MQTT). */
     public CommandParser(int maxPayloadBytes) {
+        this(maxPayloadBytes, true);
+    }
+
+    /**
+     * @param maxPayloadBytes longest payload accepted
+     * @param allowSignIn     whether {@code open-window} (which carries a staff PIN) is accepted; off
+     *                        on connections whose command topics others can read
+     */
+    public CommandParser(int maxPayloadBytes, boolean allowSignIn) {
+        this.allowSignIn = allowSignIn;
         if (maxPayloadBytes < 256) {
             throw new IllegalArgumentException("maxPayloadBytes must be at least 256, got " + maxPayloadBytes);
         }
@@ -127,7 +139,7 @@ public final class CommandParser {
                 && t.indexOf('\u0000') < 0;
     }
 
-    private static Operation operation(String name, Fields f) throws CommandException {
+    private Operation operation(String name, Fields f) throws CommandException {
         return switch (name) {
             case "issue-ticket" -> new Operation.IssueTicket(f.matching("category", CATEGORY, "one letter A-Z"),
                     f.optEnum("priority", PriorityClass.class, Set.of(PriorityClass.NORMAL, PriorityClass.GREEN_CHANNEL),
@@ -155,8 +167,8 @@ public final class CommandParser {
             case "reactivate" -> new Operation.Reactivate(f.matching("ticket", TICKET, "a ticket number like A012"));
             case "pause" -> new Operation.Pause(f.string("window", MAX_ID),
                     f.reqEnum("kind", PauseKind.class, Set.of(PauseKind.values())), f.optString("reason", MAX_TEXT));
-            case "open-window" -> new Operation.OpenWindow(f.string("window", MAX_ID), f.string("staffId", MAX_ID),
-                    f.string("credential", 128));
+            case "open-window" -> allowSignIn ? new Operation.OpenWindow(f.string("window", MAX_ID), f.string("staffId", MAX_ID),
+                    f.string("credential", 128)) : signInDisabled();
             case "manual-case" -> {
                 String category = f.matching("category", CATEGORY, "one letter A-Z");
                 String window = f.string("window", MAX_ID);
@@ -174,6 +186,12 @@ public final class CommandParser {
             case "evaluate" -> new Operation.Evaluate(f.string("window", MAX_ID), f.integer("level", 1, 5));
             default -> throw new CommandException(InputError.UNKNOWN_COMMAND, "unknown command '" + name + "'");
         };
+    }
+
+    private static Operation signInDisabled() throws CommandException {
+        throw new CommandException(InputError.SIGN_IN_DISABLED, "sign-in over MQTT is off on this connection: its command "
+                + "topics are readable by others, and a PIN must not travel there. Sign in at the caller keypad or the "
+                + "console, or switch commands.allowSignIn on where only authenticated users read command topics");
     }
 
     private static Operation onWindow(OnWindow.Kind kind, Fields f) throws CommandException {

@@ -19,5 +19,10 @@ public enum InputError {
     /** A field has the wrong JSON type. */
     WRONG_TYPE,
     /** A field's value is out of range. */
-    INVALID_ARGUMENT
+    INVALID_ARGUMENT,
+    /**
+     * {@code open-window} on a connection where sign-in over MQTT is off ({@code commands.allowSignIn}):
+     * the command topics there are readable by subscribers, and a PIN must not travel where others read it.
+     */
+    SIGN_IN_DISABLED
 }

@@ -25,7 +25,7 @@ import org.openhall.mqtt.bridge.internal.outbox.Outbox;
 record ConnectionConfig(String name, String uri, String clientId, String username, String password, String topicRoot,
         Set<Kind> publish, boolean acceptsCommands, String trustStore, String trustStorePassword, String keyStore,
         String keyStorePassword, long outboxMaxBytes, int commandsMaxPayloadBytes, Duration initialBackoff,
-        Duration maxBackoff, Duration timeout) {
+        Duration maxBackoff, Duration timeout, boolean allowSignIn) {
 
     static final String FACTORY_PID = "org.openhall.mqtt.connection";
     static final String DEFAULT_ROOT = "openhall/v1/{hallId}";
@@ -102,9 +102,10 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
             throw new ConfigProblem("backoff.maxMillis", "must not be below backoff.initialMillis (" + initial + ")");
         }
         long timeout = p.longInteger("timeoutSeconds", 10, 1, Long.MAX_VALUE);
+        boolean signIn = p.bool("commands.allowSignIn", false);
         return new ConnectionConfig(name, uri, clientId, username, password, root, publish, commands, trustStore,
                 p.optional("tls.trustStorePassword", null), keyStore, p.optional("tls.keyStorePassword", null), outbox, maxPayload,
-                Duration.ofMillis(initial), Duration.ofMillis(max), Duration.ofSeconds(timeout));
+                Duration.ofMillis(initial), Duration.ofMillis(max), Duration.ofSeconds(timeout), signIn);
     }
 
     /**

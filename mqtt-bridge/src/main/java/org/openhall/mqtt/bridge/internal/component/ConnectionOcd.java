@@ -54,6 +54,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Largest command (bytes)", type = AttributeType.INTEGER, min = "64", required = false)
     int commands_maxPayloadBytes() default 16384;
 
+    @AttributeDefinition(name = "Sign-in over MQTT", description = "Accept open-window, which carries a staff PIN. Only where "
+            + "command topics are readable by authenticated users alone (readProtectedTopics on the embedded broker, "
+            + "or a broker ACL like mqtt-bridge/mosquitto/openhall.acl)", type = AttributeType.BOOLEAN, required = false)
+    boolean commands_allowSignIn() default false;
+
     @AttributeDefinition(name = "First retry (ms)", type = AttributeType.INTEGER, min = "10", required = false)
     int backoff_initialMillis() default 500;
 

@@ -172,6 +172,21 @@ class CommandProcessorTest {
     }
 
     @Test
+    void signInIsRefusedWhereTheConnectionDoesNotAllowIt() {
+        CommandProcessor open = new CommandProcessor(ROOT, new CommandParser(CommandParser.DEFAULT_MAX_PAYLOAD_BYTES, false),
+                new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue());
+        long seq = real.seq();
+        CommandProcessor.Reply reply = open.handle(ROOT + "/commands/open-window",
+                Json.bytes(cmd("{\"window\":\"1\",\"staffId\":\"s1\",\"credential\":\"1234\"}")));
+        Schemas.assertValid("reply.json", reply.payload());
+        assertEquals("SIGN_IN_DISABLED", reply.payload().get("error").get("code").textValue());
+        assertFalse(reply.payload().toString().contains("1234"), "the PIN is not echoed");
+        assertEquals(seq, real.seq(), "nobody signed in");
+        reply = open.handle(ROOT + "/commands/issue-ticket", Json.bytes(cmd("{\"category\":\"A\"}")));
+        assertTrue(reply.payload().get("ok").booleanValue(), "other commands run as before");
+    }
+
+    @Test
     void oversizePayloadIsRejected() {
         CommandProcessor small = new CommandProcessor(ROOT, new CommandParser(512),
                 new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue());
