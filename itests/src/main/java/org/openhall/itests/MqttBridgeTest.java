@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openhall.testsupport.Mosquitto;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.IssuedTicket;
@@ -67,7 +68,7 @@ class MqttBridgeTest {
     static ConfigurationAdmin configAdmin;
 
     static Path dir;
-    static MqttBroker broker;
+    static Mosquitto broker;
     static MqttWatcher screen;
     static EventRecorder events;
     static Path cfg;
@@ -75,7 +76,7 @@ class MqttBridgeTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("openhall-mqtt-itest");
-        broker = new MqttBroker(dir);
+        broker = new Mosquitto(dir);
         broker.start();
         // A persistent session: what the bridge publishes while the screen reconnects after a broker restart is kept for it.
         screen = new MqttWatcher(broker.uri(), "itest-screen", ROOT + "/#", true);

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openhall.testsupport.Mosquitto;
 
 /**
  * The issue's broker outage at its scale, with the shipped runtime as a real process and a real
@@ -40,7 +41,7 @@ class MqttOutageProcessTest {
         Path home = HallProcess.demoHome(tmp);
         Path brokerDir = Files.createDirectories(tmp.resolve("mosquitto"));
         // No limit on what Mosquitto keeps for the subscriber's persistent session (default 1000).
-        try (MqttBroker broker = new MqttBroker(brokerDir, "max_queued_messages 0")) {
+        try (Mosquitto broker = new Mosquitto(brokerDir, "max_queued_messages 0")) {
             broker.start();
             // The embedded broker off; the local connection goes to Mosquitto, and retries fast.
             Files.writeString(home.resolve("etc/org.openhall.mqtt.broker.cfg"), "enabled = false\n");
@@ -141,3 +142,4 @@ class MqttOutageProcessTest {
         return seen.size();
     }
 }
+

@@ -30,6 +30,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.openhall.testsupport.Mosquitto;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.PriorityClass;
 import org.openhall.api.queue.QueueEvents;

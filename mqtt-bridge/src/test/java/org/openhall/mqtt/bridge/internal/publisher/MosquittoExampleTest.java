@@ -1,5 +1,6 @@
 package org.openhall.mqtt.bridge.internal.publisher;
 
+import org.openhall.testsupport.Mosquitto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

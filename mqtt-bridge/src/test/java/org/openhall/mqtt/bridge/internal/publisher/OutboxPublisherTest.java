@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openhall.testsupport.Mosquitto;
 import org.openhall.mqtt.bridge.internal.outbox.Outbox;
 import org.openhall.mqtt.bridge.internal.outbox.OutboxMessage;
 import org.openhall.mqtt.bridge.internal.outbox.OutboxMessage.Kind;

@@ -1,4 +1,4 @@
-package org.openhall.mqtt.bridge.internal.publisher;
+package org.openhall.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Mosquitto broker ({@code /usr/sbin/mosquitto}) on a free port of 127.0.0.1, with
- * persistence in a folder, so that persistent sessions and retained messages survive a restart.
+ * persistence in a folder, so that persistent sessions (and their queued QoS 1 messages) and
+ * retained messages survive a restart on the same port. Shared by the bridge's tests and the
+ * itests (which copy this package into their test bundle).
  */
 public final class Mosquitto implements AutoCloseable {
 
@@ -25,6 +27,11 @@ public final class Mosquitto implements AutoCloseable {
     private Process process;
 
     public Mosquitto(Path dir) throws IOException {
+        this(dir, new String[0]);
+    }
+
+    /** As above, with more lines for its configuration file (e.g. {@code max_queued_messages 0}). */
+    public Mosquitto(Path dir, String... extraConfig) throws IOException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -39,7 +46,8 @@ public final class Mosquitto implements AutoCloseable {
                 "autosave_interval 0",
                 "user root",
                 "log_dest file " + dir.resolve("mosquitto.log"),
-                "log_type all", ""));
+                "log_type all",
+                String.join("\n", extraConfig), ""));
     }
 
     public String uri() {
