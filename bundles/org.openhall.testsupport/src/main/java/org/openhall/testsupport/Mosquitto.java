@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,19 @@ public final class Mosquitto implements AutoCloseable {
 
     /** As above, with more lines for its configuration file (e.g. {@code max_queued_messages 0}). */
     public Mosquitto(Path dir, String... extraConfig) throws IOException {
+        this(dir, List.of("persistence true", "persistence_location " + dir + "/", "autosave_interval 0", "log_type all"),
+                extraConfig);
+    }
+
+    /**
+     * A broker for measurements: nothing persisted, only errors and warnings logged, so that the
+     * broker's own disk writes do not enter the figures.
+     */
+    public static Mosquitto lean(Path dir, String... extraConfig) throws IOException {
+        return new Mosquitto(dir, List.of("persistence false", "log_type error", "log_type warning"), extraConfig);
+    }
+
+    private Mosquitto(Path dir, List<String> base, String... extraConfig) throws IOException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -41,12 +55,9 @@ public final class Mosquitto implements AutoCloseable {
         Files.writeString(config, String.join("\n",
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
-                "persistence true",
-                "persistence_location " + dir + "/",
-                "autosave_interval 0",
                 "user root",
                 "log_dest file " + dir.resolve("mosquitto.log"),
-                "log_type all",
+                String.join("\n", base),
                 String.join("\n", extraConfig), ""));
     }
 

@@ -86,8 +86,8 @@ public final class OutboxPublisher implements AutoCloseable {
     static final int MAX_INFLIGHT = 1000;
 
     /** Plain TCP sockets with TCP_NODELAY. */
-    static final class NoDelaySocketFactory extends javax.net.SocketFactory {
-        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+    public static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+        public static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
 
         @Override
         public java.net.Socket createSocket() throws java.io.IOException {

@@ -1,9 +1,5 @@
 package org.openhall.mqtt.bridge.internal.component;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +59,6 @@ import org.osgi.service.event.Event;
  */
 public final class MqttBenchmark {
 
-    static final Path MOSQUITTO = Path.of(System.getProperty("mosquitto.binary", "/usr/sbin/mosquitto"));
     static final String ROOT = "openhall/v1/" + RealQueue.HALL_ID;
     static final Pattern REQUEST = Pattern.compile("\"requestId\":\"([^\"]+)\"");
 
@@ -72,16 +67,16 @@ public final class MqttBenchmark {
         int commands = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int outage = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         Path dir = Files.createTempDirectory("openhall-mqtt-bench");
-        Process broker = startBroker(dir);
+        Mosquitto broker = Mosquitto.lean(dir, "set_tcp_nodelay true", "max_queued_messages 0", "max_inflight_messages 0");
         try {
-            System.out.printf("MQTT bridge benchmark: Mosquitto %s, %d cores, %s%n", MOSQUITTO,
+            broker.start();
+            System.out.printf("MQTT bridge benchmark: Mosquitto %s, %d cores, %s%n", Mosquitto.BINARY,
                     Runtime.getRuntime().availableProcessors(), Instant.now());
-            throughput(dir.resolve("a"), port(dir), events);
-            latency(dir.resolve("b"), port(dir), commands);
-            drain(dir.resolve("c"), port(dir), outage);
+            throughput(dir.resolve("a"), broker.port, events);
+            latency(dir.resolve("b"), broker.port, commands);
+            drain(dir.resolve("c"), broker.port, outage);
         } finally {
-            broker.destroy();
-            broker.waitFor(10, TimeUnit.SECONDS);
+            broker.stop();
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted((x, y) -> y.compareTo(x)).forEach(f -> f.toFile().delete());
             }
@@ -402,6 +397,9 @@ public final class MqttBenchmark {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             onMessage.accept(topic, new String(message.getPayload(), StandardCharsets.UTF_8));
+            synchronized (PROGRESS) {
+                PROGRESS.notifyAll(); // wakes await(): a condition may hold now
+            }
         }
 
         @Override
@@ -417,45 +415,28 @@ public final class MqttBenchmark {
         o.setConnectionTimeout(10);
         // As the bridge's own connection: without TCP_NODELAY, a client's PUBACK followed by its next
         // command waits for the broker's delayed ACK (Nagle), which the latency would include.
-        o.setSocketFactory(new javax.net.SocketFactory() {
-            @Override
-            public Socket createSocket() throws IOException {
-                Socket s = new Socket();
-                s.setTcpNoDelay(true);
-                return s;
-            }
-
-            @Override
-            public Socket createSocket(String host, int port) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(java.net.InetAddress host, int port) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local, int localPort) {
-                throw new UnsupportedOperationException();
-            }
-        });
+        o.setSocketFactory(OutboxPublisher.NoDelaySocketFactory.INSTANCE);
         return o;
     }
 
-    /** Polls (1 ms) until the condition holds, or fails after the timeout. */
+    /** Notified by every message a benchmark client receives. */
+    static final Object PROGRESS = new Object();
+
+    /**
+     * Waits until the condition holds, or fails after the timeout. Woken by every message that
+     * arrives; conditions on the connection's state (no message announces them) are looked at again
+     * at least every 10 ms.
+     */
     static void await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + seconds + " s");
+        synchronized (PROGRESS) {
+            while (!condition.getAsBoolean()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException("timed out after " + seconds + " s");
+                }
+                PROGRESS.wait(Math.min(left, 10));
             }
-            Thread.sleep(0, 200_000); // polling interval of the measurement loop, well below the figures
         }
     }
 
@@ -466,36 +447,5 @@ public final class MqttBenchmark {
     static double ms(long[] sortedNanos, double q) {
         int i = Math.min(sortedNanos.length - 1, (int) Math.ceil(q * sortedNanos.length) - 1);
         return sortedNanos[Math.max(0, i)] / 1e6;
-    }
-
-    static Process startBroker(Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "allow_anonymous true",
-                "persistence false", "set_tcp_nodelay true", "max_queued_messages 0", "max_inflight_messages 0", "user root",
-                "log_dest file " + dir.resolve("mosquitto.log"), "log_type error", "log_type warning", ""));
-        Files.writeString(dir.resolve("port"), String.valueOf(port));
-        Process p = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return p;
-            } catch (IOException notYet) {
-                if (p.waitFor(20, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.out")));
-                }
-            }
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("mosquitto did not listen within 10 s");
-    }
-
-    static int port(Path dir) throws IOException {
-        return Integer.parseInt(Files.readString(dir.resolve("port")).trim());
     }
 }

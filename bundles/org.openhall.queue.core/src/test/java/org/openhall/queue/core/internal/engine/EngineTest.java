@@ -75,7 +75,7 @@ class EngineTest {
     }
 
     QueueEngine start(QueueSettings settings) throws Exception {
-        Journal journal = Journal.open(tmp.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(published::addAll));
+        Journal journal = Journal.open(tmp.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(this::committed));
         open.add(journal);
         QueueEngine engine = QueueEngine.start(journal, TestHalls.hall(2, settings), clock, () -> null);
         open.add(0, engine);
@@ -136,7 +136,7 @@ class EngineTest {
 
     @Test
     void thePhaseIsJournaledByTheTimerAndAfterOperationsAndPolicyStateSurvivesARestart() throws Exception {
-        Journal journal = Journal.open(tmp.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(published::addAll));
+        Journal journal = Journal.open(tmp.resolve("journal.db"), JournalOptions.defaults().withOnCommitted(this::committed));
         open.add(journal);
         HallPhase[] answer = { HallPhase.OPEN };
         PhasePolicy phase = (byHours, hall) -> answer[0];
@@ -172,13 +172,24 @@ class EngineTest {
         assertEquals(Boolean.FALSE, engine.execute("put-2", same, Boolean.class).value(), "remembered across the restart");
     }
 
+    /** The journal's commit callback: keeps the entries and wakes {@link #awaitPublished}. */
+    void committed(List<StoredEntry> entries) {
+        synchronized (published) {
+            published.addAll(entries);
+            published.notifyAll();
+        }
+    }
+
     private void awaitPublished(long seq) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (published.isEmpty() || published.get(published.size() - 1).seq() < seq) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("seq " + seq + " was not published within 10 s");
+        synchronized (published) {
+            while (published.isEmpty() || published.get(published.size() - 1).seq() < seq) {
+                long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
+                if (left <= 0) {
+                    throw new AssertionError("seq " + seq + " was not published within 10 s");
+                }
+                published.wait(left); // woken by the commit callback
             }
-            Thread.sleep(5); // polling with a deadline: the journal's commit callback has no other signal here
         }
     }
 
