@@ -22,6 +22,7 @@ import org.openhall.api.queue.Request;
 import org.openhall.api.queue.TransferTarget;
 import org.openhall.mqtt.bridge.internal.command.Operation.OnWindow;
 import org.openhall.mqtt.bridge.internal.payload.Json;
+import org.openhall.mqtt.bridge.internal.publisher.TopicNames;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,8 +95,10 @@ public final class CommandParser {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JacksonException e) {
+            // Jackson's own message quotes the payload ("Unrecognized token 'pin4711x'"), and the
+            // reply may be read by anyone: say where, never what (docs/mqtt.md, "Error codes").
             return new ParsedCommand.Rejected(name, null, null, null, InputError.MALFORMED_JSON,
-                    "payload is not valid JSON: " + e.getOriginalMessage());
+                    "payload is not valid JSON" + where(e));
         }
         if (root == null || !root.isObject()) {
             return new ParsedCommand.Rejected(name, null, null, null, InputError.MALFORMED_JSON,
@@ -120,7 +123,9 @@ public final class CommandParser {
             String cid = f.matching("clientId", CLIENT_ID, "letters, digits, '.', '_', '-', at most 64");
             String reply = f.optString("replyTo", MAX_TOPIC);
             if (reply != null && !validTopic(reply)) {
-                throw new CommandException(InputError.INVALID_ARGUMENT, "replyTo must be a topic name without wildcards");
+                throw new CommandException(InputError.INVALID_ARGUMENT, "replyTo must be a topic name the hall can publish"
+                        + " to: no wildcards, no control characters, no characters outside the Basic Multilingual Plane,"
+                        + " not starting with '$'");
             }
             String staff = f.optString("actorStaffId", MAX_ID);
             if (!COMMANDS.contains(name)) {
@@ -134,9 +139,33 @@ public final class CommandParser {
         }
     }
 
-    private static boolean validTopic(String t) {
-        return !t.isEmpty() && t.length() <= MAX_TOPIC && t.indexOf('#') < 0 && t.indexOf('+') < 0
-                && t.indexOf('\u0000') < 0;
+    private static String where(JacksonException e) {
+        com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+        if (l == null || l.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")";
+    }
+
+    /** Whether every surrogate of {@code s} is part of a pair: a JSON escape such as {@code \ud800} can break this. */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A reply topic the hall can publish to (TopicNames: as MQTT and Paho allow), not longer than
+     * {@value #MAX_TOPIC} characters, and not one of the broker's own ({@code $SYS/…}).
+     */
+    static boolean validTopic(String t) {
+        return t.length() <= MAX_TOPIC && !t.startsWith("$") && TopicNames.valid(t);
     }
 
     private Operation operation(String name, Fields f) throws CommandException {
@@ -226,7 +255,7 @@ public final class CommandParser {
 
         String peekString(String field) {
             JsonNode n = present(field);
-            return n != null && n.isTextual() ? n.textValue() : null;
+            return n != null && n.isTextual() && wellFormed(n.textValue()) ? n.textValue() : null;
         }
 
         String optString(String field, int maxLength) throws CommandException {
@@ -238,6 +267,10 @@ public final class CommandParser {
                 throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be a string");
             }
             String s = n.textValue();
+            if (!wellFormed(s)) {
+                throw new CommandException(InputError.INVALID_ARGUMENT,
+                        "'" + field + "' must be valid Unicode (it has a lone surrogate)");
+            }
             if (s.isBlank() || s.length() > maxLength) {
                 throw new CommandException(InputError.INVALID_ARGUMENT,
                         "'" + field + "' must have 1.." + maxLength + " characters and not be blank");
@@ -323,6 +356,10 @@ public final class CommandParser {
             for (JsonNode e : n) {
                 if (!e.isTextual()) {
                     throw new CommandException(InputError.WRONG_TYPE, "'" + field + "' must be an array of strings");
+                }
+                if (!wellFormed(e.textValue())) {
+                    throw new CommandException(InputError.INVALID_ARGUMENT,
+                            "items of '" + field + "' must be valid Unicode (one has a lone surrogate)");
                 }
                 if (e.textValue().isBlank() || e.textValue().length() > maxLength) {
                     throw new CommandException(InputError.INVALID_ARGUMENT,

@@ -87,8 +87,10 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         if (root == null) {
             root = DEFAULT_ROOT;
         }
-        if (root.contains("#") || root.contains("+") || root.startsWith("/") || root.endsWith("/")) {
-            throw new ConfigProblem("topicRoot", "no wildcards and no leading or trailing '/', got '" + root + "'");
+        String problem = org.openhall.mqtt.bridge.internal.publisher.TopicNames.problem(root);
+        if (problem != null || root.startsWith("/") || root.endsWith("/")) {
+            throw new ConfigProblem("topicRoot", "must be a topic name without wildcards, control characters or"
+                    + " leading or trailing '/'" + (problem == null ? "" : " (" + problem + ")"));
         }
         Set<Kind> publish = kinds(properties.get("publish") == null ? null : p.list("publish"));
         boolean commands = p.bool("acceptsCommands", false);

@@ -89,6 +89,8 @@ final class Link implements AutoCloseable {
     private final Outbox outbox;
     private final OutboxPublisher publisher;
     private final Thread stateThread;
+    /** Runs the commands; null when the connection accepts none. */
+    private final CommandInbox commandInbox;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private boolean dirty; // guarded by lock
@@ -132,6 +134,7 @@ final class Link implements AutoCloseable {
         String clientId = config.clientId(hallId);
         OutboxPublisher.Settings settings = new OutboxPublisher.Settings(config.uri(), clientId, root + "/status",
                 Json.bytes(Payloads.statusOffline()), config.timeout(), config.initialBackoff(), config.maxBackoff());
+        this.commandInbox = config.acceptsCommands() ? new CommandInbox(config.name(), this::command) : null;
         this.publisher = new OutboxPublisher(outbox, settings, this::onConnected, new Hooks());
         this.stateThread = new Thread(this::stateLoop, "mqtt-state-" + config.name());
         stateThread.setDaemon(true);
@@ -182,6 +185,15 @@ final class Link implements AutoCloseable {
     long dropped() {
         try {
             return outbox.dropped();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Messages discarded as unpublishable since the link started (they would have blocked the outbox). */
+    long discarded() {
+        try {
+            return outbox.discarded();
         } catch (RuntimeException e) {
             return -1;
         }
@@ -539,6 +551,9 @@ final class Link implements AutoCloseable {
             seqLock.unlock();
         }
         try {
+            if (commandInbox != null) {
+                commandInbox.close();
+            }
             stateThread.join(TimeUnit.SECONDS.toMillis(5));
             if (catchUpThread != null) {
                 catchUpThread.join(TimeUnit.SECONDS.toMillis(30));
@@ -563,6 +578,11 @@ final class Link implements AutoCloseable {
             if (config.password() != null) {
                 options.setPassword(config.password().toCharArray());
             }
+            if (config.acceptsCommands()) {
+                // The broker keeps the command subscription and what is queued for it while the
+                // hall is away (reconnect, restart): no command a broker accepted is lost.
+                options.setCleanSession(false);
+            }
             if (config.tls() && (config.trustStore() != null || config.keyStore() != null)) {
                 try {
                     options.setSocketFactory(sslContext().getSocketFactory());
@@ -573,10 +593,11 @@ final class Link implements AutoCloseable {
         }
 
         @Override
-        public void connected(MqttClient client) throws MqttException {
-            if (!config.acceptsCommands()) {
+        public void prepare(MqttClient client) throws MqttException {
+            if (commandInbox == null) {
                 return;
             }
+            client.setManualAcks(true);
             client.setCallback(new MqttCallback() {
                 @Override
                 public void connectionLost(Throwable cause) {
@@ -584,8 +605,8 @@ final class Link implements AutoCloseable {
                 }
 
                 @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    command(topic, message.getPayload());
+                public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+                    commandInbox.received(client, message.getId(), message.getQos(), topic, message.getPayload());
                 }
 
                 @Override
@@ -593,18 +614,21 @@ final class Link implements AutoCloseable {
                     // acknowledgements are awaited by the publisher
                 }
             });
-            client.subscribe(root + "/commands/+", 1);
+        }
+
+        @Override
+        public void connected(MqttClient client) throws MqttException {
+            if (commandInbox != null) {
+                client.subscribe(root + "/commands/+", 1);
+            }
         }
     }
 
+    /** Runs one command and queues its reply (on the command inbox's thread). */
     private void command(String topic, byte[] payload) {
-        try {
-            CommandProcessor.Reply reply = commands.handle(topic, payload);
-            outbox.add(OutboxMessage.of(OutboxMessage.Kind.REPLY, reply.topic(), reply.bytes(), false, 0));
-            publisher.wakeUp();
-        } catch (RuntimeException e) {
-            LOG.error("MQTT connection {}: command on {} failed", config.name(), topic, e);
-        }
+        CommandProcessor.Reply reply = commands.handle(topic, payload);
+        outbox.add(OutboxMessage.of(OutboxMessage.Kind.REPLY, reply.topic(), reply.bytes(), false, 0));
+        publisher.wakeUp();
     }
 
     private SSLContext sslContext() throws IOException, GeneralSecurityException {

@@ -205,7 +205,7 @@ public final class MqttConnection implements EventHandler {
         return out;
     }
 
-    /** One line for the console: name, state, URI, root, queued and dropped messages, last error. */
+    /** One line for the console: name, state, URI, root, queued, dropped and unpublishable messages, last error. */
     String describe() {
         Link l = link;
         if (l == null) {
@@ -214,8 +214,9 @@ public final class MqttConnection implements EventHandler {
         ConnectionConfig c = l.config();
         String error = l.lastError();
         long seq = l.lastSeq();
-        return String.format("%-12s %-12s %s  root %s  queued %d  dropped %d%s%s%s", c.name(), l.state(), c.uri(),
-                l.root(), l.queued(), l.dropped(), seq < 0 ? "" : "  seq " + seq, c.acceptsCommands() ? "  commands" : "",
+        long discarded = l.discarded();
+        return String.format("%-12s %-12s %s  root %s  queued %d  dropped %d%s%s%s%s", c.name(), l.state(), c.uri(),
+                l.root(), l.queued(), l.dropped(), discarded > 0 ? "  unpublishable " + discarded : "", seq < 0 ? "" : "  seq " + seq, c.acceptsCommands() ? "  commands" : "",
                 error == null || "connected".equals(l.state()) ? "" : "  last error: " + error);
     }
 }

@@ -80,6 +80,7 @@ public final class Outbox implements AutoCloseable {
     private final Connection db;
     private long bytes; // guarded by this
     private long dropped; // guarded by this
+    private long discarded; // guarded by this
     private boolean closed; // guarded by this
 
     private Outbox(Path file, long quota, String gapTopic, GapPayload gapPayload, FileChannel lockChannel, FileLock lock,
@@ -304,27 +305,25 @@ public final class Outbox implements AutoCloseable {
                 }
             }
         }
-        long id;
-        long ord;
-        long seq;
-        long size;
         try (PreparedStatement q = db.prepareStatement(
                 "SELECT id, ord, seq, size FROM message WHERE kind = 'EVENT' ORDER BY ord, id LIMIT 1");
                 ResultSet rs = q.executeQuery()) {
             if (!rs.next()) {
                 return false;
             }
-            id = rs.getLong(1);
-            ord = rs.getLong(2);
-            seq = rs.getLong(3);
-            size = rs.getLong(4);
+            replaceByGap(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
         }
+        dropped++;
+        return true;
+    }
+
+    /** Deletes the event {@code id} and puts a gap for its {@code seq} in its place ({@code ord}). */
+    private void replaceByGap(long id, long ord, long seq, long size) throws SQLException {
         try (PreparedStatement del = db.prepareStatement("DELETE FROM message WHERE id = ?")) {
             del.setLong(1, id);
             del.executeUpdate();
         }
         bytes -= size;
-        dropped++;
         // A gap that ends just before this event grows; else a new gap takes the event's place.
         long gapId = 0;
         long gapFrom = 0;
@@ -352,7 +351,7 @@ public final class Outbox implements AutoCloseable {
                 up.executeUpdate();
             }
             bytes += newSize - gapSize;
-            LOG.warn("Outbox {} full: dropped event seq {}; events {}..{} are lost", file, seq, gapFrom, seq);
+            LOG.warn("Outbox {}: dropped event seq {}; events {}..{} are lost", file, seq, gapFrom, seq);
         } else {
             byte[] payload = gapPayload.of(seq, seq);
             long newSize = size(gapTopic, payload);
@@ -367,9 +366,48 @@ public final class Outbox implements AutoCloseable {
                 ins.executeUpdate();
             }
             bytes += newSize;
-            LOG.warn("Outbox {} full: dropped event seq {}; a gap message takes its place", file, seq);
+            LOG.warn("Outbox {}: dropped event seq {}; a gap message takes its place", file, seq);
         }
-        return true;
+    }
+
+    /**
+     * Removes a message that can never be published (the client cannot encode it): a reply or
+     * state message is deleted, an event is replaced in its place by a gap, so subscribers are
+     * told that it is lost. Counted in {@link #discarded()}; durable when this returns. An id that
+     * is no longer there is ignored.
+     */
+    public synchronized void discard(long id) {
+        checkOpen();
+        try {
+            try (PreparedStatement q = db.prepareStatement("SELECT kind, ord, seq, size FROM message WHERE id = ?")) {
+                q.setLong(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        db.commit();
+                        return;
+                    }
+                    if (Kind.valueOf(rs.getString(1)) == Kind.EVENT) {
+                        replaceByGap(id, rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                    } else {
+                        try (PreparedStatement del = db.prepareStatement("DELETE FROM message WHERE id = ?")) {
+                            del.setLong(1, id);
+                            del.executeUpdate();
+                        }
+                        bytes -= rs.getLong(4);
+                    }
+                }
+            }
+            db.commit();
+            discarded++;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("Outbox " + file + ": discarding failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Messages {@link #discard discarded} as unpublishable since this outbox was opened. */
+    public synchronized long discarded() {
+        return discarded;
     }
 
     /**
@@ -467,24 +505,8 @@ public final class Outbox implements AutoCloseable {
      * Deletes a message the broker acknowledged; durable when this returns. An id that is no longer
      * there (coalesced or dropped meanwhile) is ignored.
      */
-    public synchronized void acknowledge(long id) {
-        checkOpen();
-        try {
-            long freed = 0;
-            try (PreparedStatement del = db.prepareStatement("DELETE FROM message WHERE id = ? RETURNING size")) {
-                del.setLong(1, id);
-                try (ResultSet rs = del.executeQuery()) {
-                    while (rs.next()) {
-                        freed += rs.getLong(1);
-                    }
-                }
-            }
-            db.commit();
-            bytes -= freed;
-        } catch (SQLException e) {
-            rollback();
-            throw new OutboxException("Outbox " + file + ": acknowledging failed: " + e.getMessage(), e);
-        }
+    public void acknowledge(long id) {
+        acknowledgeAll(List.of(id));
     }
 
     /** {@link #acknowledge} for several messages in one transaction; durable when this returns. */

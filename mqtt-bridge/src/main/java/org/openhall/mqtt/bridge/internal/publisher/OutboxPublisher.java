@@ -59,6 +59,13 @@ public final class OutboxPublisher implements AutoCloseable {
         default void configure(MqttConnectOptions options) throws MqttException {
         }
 
+        /**
+         * Runs on every new client before it connects: a callback set here sees messages the broker
+         * sends right after the CONNACK (a persistent session's queued ones).
+         */
+        default void prepare(MqttClient client) throws MqttException {
+        }
+
         /** Runs on every new connection, before {@code onConnected}; may subscribe. */
         default void connected(MqttClient client) throws MqttException {
         }
@@ -79,6 +86,8 @@ public final class OutboxPublisher implements AutoCloseable {
     private volatile boolean connected;
     private volatile String lastError;
     private boolean warned; // publisher thread only: a failure series is logged at WARN once
+    private volatile long discarded; // written by the publisher thread only
+    private long lastDiscardLog; // publisher thread only
     private boolean work; // guarded by lock
     private volatile MqttClient client; // set on the publisher thread; close() uses it after the thread ended
 
@@ -231,6 +240,7 @@ public final class OutboxPublisher implements AutoCloseable {
         c.setTimeToWait(settings.operationTimeout().toMillis());
         try {
             hooks.configure(o);
+            hooks.prepare(c);
             c.connect(o);
         } catch (MqttException | RuntimeException e) {
             c.close(true);
@@ -261,13 +271,25 @@ public final class OutboxPublisher implements AutoCloseable {
                 if (stopping) {
                     break;
                 }
+                String problem = unpublishable(m);
+                if (problem != null) {
+                    discard(m, problem);
+                    continue;
+                }
                 if (inFlight.size() >= WINDOW) {
                     acknowledged.add(await(inFlight.poll()));
                 }
                 MqttMessage msg = new MqttMessage(m.payload());
                 msg.setQos(1);
                 msg.setRetained(m.retained());
-                inFlight.add(new InFlight(m.id(), client.getTopic(m.topic()).publish(msg)));
+                IMqttDeliveryToken token;
+                try {
+                    token = client.getTopic(m.topic()).publish(msg);
+                } catch (IllegalArgumentException e) {
+                    discard(m, "the MQTT client refused it: " + e.getMessage());
+                    continue;
+                }
+                inFlight.add(new InFlight(m.id(), token));
             }
             while (!inFlight.isEmpty()) {
                 acknowledged.add(await(inFlight.poll()));
@@ -281,6 +303,45 @@ public final class OutboxPublisher implements AutoCloseable {
     }
 
     private record InFlight(long id, IMqttDeliveryToken token) {
+    }
+
+    /**
+     * Why {@code m} can never be published, or null. Paho checks a topic only when its sender
+     * thread encodes the packet and then drops the connection: such a message would be sent again
+     * after every reconnect and block the outbox for ever (a poison message).
+     */
+    static String unpublishable(OutboxMessage m) {
+        String problem = TopicNames.problem(m.topic());
+        if (problem != null) {
+            return problem;
+        }
+        if (m.payload().length > MAX_PAYLOAD_BYTES) {
+            return "the payload has " + m.payload().length + " bytes, more than MQTT allows";
+        }
+        return null;
+    }
+
+    /** Largest payload a PUBLISH can carry with a topic of the longest length (MQTT 3.1.1, 2.2.3). */
+    static final int MAX_PAYLOAD_BYTES = 268_435_455 - 2 - TopicNames.MAX_BYTES - 2;
+
+    /** Removes a message that can never be published; counted, logged at WARN (at most once a minute in detail). */
+    private void discard(OutboxMessage m, String why) {
+        outbox.discard(m.id());
+        long n = ++discarded;
+        long now = System.nanoTime();
+        if (n == 1 || now - lastDiscardLog > TimeUnit.MINUTES.toNanos(1)) {
+            lastDiscardLog = now;
+            LOG.warn("MQTT {}: a {} message can never be published and was discarded ({} so far{}): {}",
+                    settings.clientId(), m.kind(), n, m.kind() == OutboxMessage.Kind.EVENT ? "; a gap takes its place" : "",
+                    why);
+        } else {
+            LOG.debug("MQTT {}: {} message {} discarded: {}", settings.clientId(), m.kind(), m.id(), why);
+        }
+    }
+
+    /** Messages discarded because they can never be published, since this publisher started. */
+    public long discarded() {
+        return discarded;
     }
 
     /** Waits for the broker's PUBACK of one message; its outbox id. */

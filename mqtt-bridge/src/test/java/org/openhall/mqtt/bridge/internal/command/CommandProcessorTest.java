@@ -326,4 +326,63 @@ class CommandProcessorTest {
         assertFalse(p.toString().contains("secret-pin"));
         assertNull(((ParsedCommand.Valid) p).replyTo());
     }
+
+    /**
+     * A reply topic the hall's client cannot encode used to stop all MQTT output for good (the
+     * reply blocked the outbox): such a {@code replyTo} is refused, and the refusal goes to the
+     * default reply topic.
+     */
+    @Test
+    void aReplyTopicTheHallCannotPublishToIsRefusedAndAnsweredOnTheDefaultTopic() {
+        for (String bad : new String[] { "hall\tscreen", "\n", "screen\u0000x", "next\u0085line", "del\u007f",
+                "emoji/\uD83D\uDE00", "lone/\uD800", "$SYS/broker/x", "x/\uFFFE", "a/+/b" }) {
+            ObjectNode p = cmd("{\"category\":\"A\"}");
+            p.put("replyTo", bad);
+            if (bad.chars().noneMatch(c -> Character.isSurrogate((char) c))) { // the schema cannot express surrogates
+                Schemas.assertInvalid("command.json#/$defs/issue-ticket", p);
+            }
+            JsonNode r = rejected("issue-ticket", p, "INVALID_ARGUMENT");
+            assertTrue(r.get("error").get("message").textValue().contains("replyTo"), r::toString);
+            CommandProcessor.Reply reply = processor.handle(ROOT + "/commands/issue-ticket", Json.bytes(p));
+            assertEquals(ROOT + "/replies/caller-1", reply.topic(), bad);
+        }
+        ObjectNode fine = cmd("{\"category\":\"A\"}");
+        fine.put("replyTo", ROOT + "/replies/屏幕-1");
+        ok("issue-ticket", fine);
+    }
+
+    /** Error messages never quote the payload: the reply to an unidentified sender may be read by anyone. */
+    @Test
+    void aMalformedPayloadIsNotQuotedInTheReply() {
+        for (String s : new String[] { "{\"requestId\":\"r1\",\"credential\":pin4711x}", "pin4711x",
+                "{\"pin4711x\"", "{\"a\":\"pin4711x\" \"b\":1}", "[\"pin4711x\"]" }) {
+            JsonNode r = rejected("open-window", s.getBytes(StandardCharsets.UTF_8), "MALFORMED_JSON");
+            String message = r.get("error").get("message").textValue();
+            assertFalse(message.contains("pin4711x") || message.contains("4711"), message);
+            assertTrue(message.startsWith("payload is not valid JSON") || message.startsWith("payload must be"), message);
+        }
+    }
+
+    /**
+     * A request id with a lone surrogate could not be stored losslessly (sqlite-jdbc wrote '?'), so
+     * idempotency broke across a restart: such ids are refused, and not echoed.
+     */
+    @Test
+    void stringsThatAreNotValidUnicodeAreRefused() {
+        ObjectNode loneId = cmd("{\"category\":\"A\"}");
+        loneId.put("requestId", "r\uD800");
+        JsonNode r = rejected("issue-ticket", loneId, "INVALID_ARGUMENT");
+        assertTrue(r.get("requestId").isNull(), "an id that is not valid Unicode is not echoed");
+        assertTrue(r.get("error").get("message").textValue().contains("requestId"), r::toString);
+        // As raw JSON escapes, the way a fuzzer sends them.
+        rejected("issue-ticket", "{\"requestId\":\"\\udc00x\",\"clientId\":\"c\",\"category\":\"A\"}"
+                .getBytes(StandardCharsets.UTF_8), "INVALID_ARGUMENT");
+        ObjectNode loneItem = cmd("{\"window\":\"1\",\"outcome\":\"MATERIALS_INCOMPLETE\"}");
+        loneItem.putArray("missingMaterials").add("身份证\uDFFF");
+        rejected("finish", loneItem, "INVALID_ARGUMENT");
+        // A pair is a character like any other.
+        ObjectNode emojiId = cmd("{\"category\":\"A\"}");
+        emojiId.put("requestId", "r-\uD83D\uDE00");
+        ok("issue-ticket", emojiId);
+    }
 }

@@ -250,4 +250,55 @@ class OutboxPublisherTest {
             await("drained", () -> outbox.size() == 0);
         }
     }
+
+    /**
+     * Messages whose topic Paho cannot encode (a control character, a character outside the Basic
+     * Multilingual Plane) or may not publish to (a wildcard): before the fix the first of them
+     * stayed at the head of the outbox, every connection failed on it ("Invalid UTF-8 char: [9]")
+     * and nothing after it was ever published. Now each is discarded, counted, an event among
+     * them is replaced by a gap, and what follows arrives.
+     */
+    @Test
+    void aMessageTheClientCannotEncodeIsDiscardedAndDoesNotBlockTheOutbox() throws Exception {
+        try (Subscriber sub = new Subscriber(broker.uri(), "screen", ROOT + "#", false)) {
+            for (String bad : List.of("hall\tscreen", "hall\nscreen", "emoji/\uD83D\uDE00", "wild/#", "\u0085next-line")) {
+                outbox.add(OutboxMessage.of(Kind.REPLY, bad, "{}".getBytes(UTF_8), false, 0));
+            }
+            addEventUnstarted(1);
+            outbox.add(OutboxMessage.of(Kind.EVENT, ROOT + "events/bad\u0000type", "{}".getBytes(UTF_8), false, 2));
+            addEventUnstarted(3);
+            outbox.add(OutboxMessage.of(Kind.REPLY, ROOT + "replies/kiosk-1", "{\"ok\":true}".getBytes(UTF_8), false, 0));
+            startPublisher();
+
+            List<Subscriber.Received> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while (seen.stream().noneMatch(r -> r.topic().endsWith("/replies/kiosk-1"))
+                    || seen.stream().noneMatch(r -> r.topic().endsWith("/events/gap"))) {
+                Subscriber.Received r = sub.received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertNotNull(r, "the messages behind the unpublishable ones arrive; so far: " + seen);
+                seen.add(r);
+            }
+            await("outbox drained", () -> outbox.size() == 0);
+            assertEquals(6, publisher.discarded(), "five replies and one event discarded");
+            assertEquals(6, outbox.discarded());
+            assertEquals(1, connects.get(), "one connection: no message dropped it");
+            assertTrue(publisher.isConnected());
+            // The event with the bad topic became a gap for its seq.
+            List<String> events = seen.stream().filter(r -> r.topic().contains("/events/"))
+                    .map(r -> r.topic().substring(r.topic().lastIndexOf('/') + 1) + ":" + Json.read(r.payload().getBytes(UTF_8))
+                            .path(r.topic().endsWith("gap") ? "fromSeq" : "seq").asLong())
+                    .distinct().toList();
+            assertEquals(List.of("ticket.issued:1", "ticket.issued:3", "gap:2"), events,
+                    "the gap takes the event's place in the outbox; it is published with the next batch");
+        }
+    }
+
+    /** An event added before the publisher runs. */
+    void addEventUnstarted(long seq) {
+        Instant now = Instant.now();
+        byte[] payload = Json.bytes(PAYLOADS.event(java.util.Map.of("seq", seq, "type", "ticket.issued", "time",
+                now.toEpochMilli(), "ticket", String.format("A%03d", seq), "category", "A", "priority", "NORMAL",
+                "actor", "DEVICE:kiosk-1")));
+        outbox.add(OutboxMessage.of(Kind.EVENT, ROOT + "events/ticket.issued", payload, false, seq));
+    }
 }
