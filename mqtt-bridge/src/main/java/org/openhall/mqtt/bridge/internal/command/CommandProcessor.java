@@ -30,15 +30,28 @@ public final class CommandProcessor {
     private final CommandParser parser;
     private final Payloads payloads;
     private final HallQueue queue;
+    /** Where {@code replyTo} may point: {@code {root}/replies/} and the configured prefixes. */
+    private final java.util.List<String> replySpaces;
+
+    /** As below, with replies allowed only under {@code {root}/replies/}. */
+    public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue) {
+        this(root, parser, payloads, queue, java.util.List.of());
+    }
 
     /**
      * @param root     the topic root, {@code openhall/v1/{hallId}}
      * @param parser   the command reader
      * @param payloads result payloads
      * @param queue    the queue the operations run on
+     * @param replyPrefixes topic prefixes outside the root where {@code replyTo} may point too
      */
-    public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue) {
+    public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue,
+            java.util.List<String> replyPrefixes) {
         this.root = Objects.requireNonNull(root, "root");
+        java.util.List<String> spaces = new java.util.ArrayList<>();
+        spaces.add(root + "/replies/");
+        spaces.addAll(replyPrefixes);
+        this.replySpaces = java.util.List.copyOf(spaces);
         this.parser = Objects.requireNonNull(parser, "parser");
         this.payloads = Objects.requireNonNull(payloads, "payloads");
         this.queue = Objects.requireNonNull(queue, "queue");
@@ -60,6 +73,14 @@ public final class CommandProcessor {
         String prefix = root + "/commands/";
         String name = topic.startsWith(prefix) ? topic.substring(prefix.length()) : topic;
         ParsedCommand parsed = parser.parse(name, payload);
+        if (parsed.replyTo() != null && replySpaces.stream().noneMatch(parsed.replyTo()::startsWith)) {
+            // Replies only where replies belong: else a command user could make the hall itself
+            // publish onto its state topics ("replyTo":"openhall/v1/demo/status").
+            parsed = parsed instanceof ParsedCommand.Rejected r
+                    ? new ParsedCommand.Rejected(name, r.requestId(), r.clientId(), null, r.code(), r.message())
+                    : new ParsedCommand.Rejected(name, parsed.requestId(), parsed.clientId(), null,
+                            InputError.INVALID_ARGUMENT, "replyTo must be under " + String.join(" or ", replySpaces));
+        }
         String replyTopic = replyTopic(parsed);
         if (parsed instanceof ParsedCommand.Rejected r) {
             LOG.warn("Command rejected: topic {}, client {}, request {}: {} ({})", topic, r.clientId(), r.requestId(),

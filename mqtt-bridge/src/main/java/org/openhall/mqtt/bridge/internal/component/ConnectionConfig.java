@@ -25,7 +25,7 @@ import org.openhall.mqtt.bridge.internal.outbox.Outbox;
 record ConnectionConfig(String name, String uri, String clientId, String username, String password, String topicRoot,
         Set<Kind> publish, boolean acceptsCommands, String trustStore, String trustStorePassword, String keyStore,
         String keyStorePassword, long outboxMaxBytes, int commandsMaxPayloadBytes, Duration initialBackoff,
-        Duration maxBackoff, Duration timeout, boolean allowSignIn) {
+        Duration maxBackoff, Duration timeout, boolean allowSignIn, List<String> replyPrefixes) {
 
     static final String FACTORY_PID = "org.openhall.mqtt.connection";
     static final String DEFAULT_ROOT = "openhall/v1/{hallId}";
@@ -107,7 +107,8 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
         boolean signIn = p.bool("commands.allowSignIn", false);
         return new ConnectionConfig(name, uri, clientId, username, password, root, publish, commands, trustStore,
                 p.optional("tls.trustStorePassword", null), keyStore, p.optional("tls.keyStorePassword", null), outbox, maxPayload,
-                Duration.ofMillis(initial), Duration.ofMillis(max), Duration.ofSeconds(timeout), signIn);
+                Duration.ofMillis(initial), Duration.ofMillis(max), Duration.ofSeconds(timeout), signIn,
+                replyPrefixes(p, properties, root));
     }
 
     /**
@@ -141,6 +142,33 @@ record ConnectionConfig(String name, String uri, String clientId, String usernam
             throw new ConfigProblem("name", "lower-case letters, digits, '.', '_', '-', at most 64, got '" + name + "'");
         }
         return name;
+    }
+
+    /**
+     * {@code commands.replyPrefixes}: topic prefixes outside the hall's root where a command's
+     * {@code replyTo} may point besides {@code {root}/replies/}. A prefix that could cover the
+     * hall's own topics would let a command user make the hall publish onto its state: refused.
+     */
+    private static List<String> replyPrefixes(ConfigReader p, Map<String, ?> properties, String root) throws ConfigProblem {
+        if (properties.get("commands.replyPrefixes") == null) {
+            return List.of();
+        }
+        int placeholder = root.indexOf("{hallId}");
+        String fixed = placeholder < 0 ? root + "/" : root.substring(0, placeholder);
+        List<String> out = new java.util.ArrayList<>();
+        for (String prefix : p.list("commands.replyPrefixes")) {
+            String problem = org.openhall.mqtt.bridge.internal.publisher.TopicNames.problem(prefix);
+            if (problem != null || prefix.startsWith("$")) {
+                throw new ConfigProblem("commands.replyPrefixes", "'" + prefix + "' is not a topic prefix the hall can publish"
+                        + " under" + (problem == null ? "" : ": " + problem));
+            }
+            if (prefix.startsWith(fixed) || fixed.startsWith(prefix)) {
+                throw new ConfigProblem("commands.replyPrefixes", "'" + prefix + "' overlaps the hall's topic root '" + root
+                        + "': replies go to {root}/replies/ there, and nowhere else under the root");
+            }
+            out.add(prefix);
+        }
+        return List.copyOf(out);
     }
 
     private static Set<Kind> kinds(List<String> values) throws ConfigProblem {

@@ -59,6 +59,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "or a broker ACL like mqtt-bridge/mosquitto/openhall.acl)", type = AttributeType.BOOLEAN, required = false)
     boolean commands_allowSignIn() default false;
 
+    @AttributeDefinition(name = "Reply prefixes", description = "Topic prefixes outside the hall's root where a command's "
+            + "replyTo may point, besides {root}/replies/ (comma-separated); none by default", required = false)
+    String[] commands_replyPrefixes();
+
     @AttributeDefinition(name = "First retry (ms)", type = AttributeType.INTEGER, min = "10", required = false)
     int backoff_initialMillis() default 500;
 

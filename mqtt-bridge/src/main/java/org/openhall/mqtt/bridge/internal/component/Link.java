@@ -128,7 +128,8 @@ final class Link implements AutoCloseable {
         this.hallId = first.hallId();
         this.root = config.root(hallId);
         this.payloads = new Payloads(hallId, Announcements.defaults(), Payloads.DEFAULT_OVERFLOW_THRESHOLD);
-        this.commands = new CommandProcessor(root, new CommandParser(config.commandsMaxPayloadBytes(), config.allowSignIn()), payloads, queue);
+        this.commands = new CommandProcessor(root, new CommandParser(config.commandsMaxPayloadBytes(), config.allowSignIn()),
+                payloads, queue, config.replyPrefixes());
         this.outbox = Outbox.open(dataDir.resolve("mqtt").resolve(config.name() + ".db"), config.outboxMaxBytes(),
                 root + "/events/gap", (from, to) -> Json.bytes(payloads.gap(from, to, Instant.now())));
         String clientId = config.clientId(hallId);

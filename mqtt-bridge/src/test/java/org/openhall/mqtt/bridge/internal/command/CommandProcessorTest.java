@@ -40,7 +40,7 @@ class CommandProcessorTest {
     void start() throws Exception {
         real = new RealQueue(tmp);
         processor = new CommandProcessor(ROOT, new CommandParser(CommandParser.DEFAULT_MAX_PAYLOAD_BYTES),
-                new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue());
+                new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue(), java.util.List.of("dash/replies/"));
     }
 
     @AfterEach
@@ -384,5 +384,33 @@ class CommandProcessorTest {
         ObjectNode emojiId = cmd("{\"category\":\"A\"}");
         emojiId.put("requestId", "r-\uD83D\uDE00");
         ok("issue-ticket", emojiId);
+    }
+
+    /**
+     * A command user could aim the reply at the hall's own state ("replyTo":"…/status") and make
+     * the hall publish onto it: replyTo must be under {root}/replies/ or a configured prefix.
+     */
+    @Test
+    void repliesGoOnlyToTheReplySpace() {
+        for (String target : new String[] { ROOT + "/status", ROOT + "/categories/A", ROOT + "/events/ticket.called",
+                ROOT + "/replies", "openhall/v1/other/replies/x", "dash/replies", "elsewhere/x" }) {
+            ObjectNode p = cmd("{\"category\":\"A\"}");
+            p.put("replyTo", target);
+            JsonNode r = rejected("issue-ticket", p, "INVALID_ARGUMENT");
+            assertTrue(r.get("error").get("message").textValue().contains(ROOT + "/replies/"), r::toString);
+            assertEquals(ROOT + "/replies/caller-1", processor.handle(ROOT + "/commands/issue-ticket", Json.bytes(p)).topic());
+        }
+        // Refused for another reason: the refusal keeps its code and still avoids the state topic.
+        ObjectNode bad = cmd("{\"category\":\"AB\"}");
+        bad.put("replyTo", ROOT + "/status");
+        CommandProcessor.Reply reply = processor.handle(ROOT + "/commands/issue-ticket", Json.bytes(bad));
+        assertEquals(ROOT + "/replies/caller-1", reply.topic());
+        assertEquals("INVALID_ARGUMENT", reply.payload().get("error").get("code").textValue());
+        ObjectNode mine = cmd("{\"category\":\"A\"}");
+        mine.put("replyTo", ROOT + "/replies/kiosk-7/r1");
+        ok("issue-ticket", mine);
+        ObjectNode dash = cmd("{\"category\":\"A\"}");
+        dash.put("replyTo", "dash/replies/7");
+        ok("issue-ticket", dash);
     }
 }

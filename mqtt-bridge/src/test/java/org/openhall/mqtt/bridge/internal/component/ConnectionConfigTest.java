@@ -86,4 +86,18 @@ class ConnectionConfigTest {
         assertFalse(e.reason().isEmpty());
         return e;
     }
+
+    @Test
+    void replyPrefixesMayNotCoverTheHallsTopics() throws Exception {
+        assertEquals(java.util.List.of(), ConnectionConfig.parse(file("a", "uri", "tcp://h:1")).replyPrefixes());
+        assertEquals(java.util.List.of("dash/replies/", "cloud/x/"), ConnectionConfig.parse(file("a", "uri", "tcp://h:1",
+                "commands.replyPrefixes", "dash/replies/, cloud/x/")).replyPrefixes());
+        for (String bad : new String[] { "openhall/", "openhall/v1/", "openhall/v1/demo/", "openhall/v1/demo/status",
+                "$SYS/", "a/#", "a\tb/" }) {
+            assertEquals("commands.replyPrefixes", problem(file("a", "uri", "tcp://h:1", "commands.replyPrefixes", bad)).key(),
+                    bad);
+        }
+        assertEquals("commands.replyPrefixes", problem(file("a", "uri", "tcp://h:1", "topicRoot", "hall/7",
+                "commands.replyPrefixes", "hall/7/x/")).key());
+    }
 }
