@@ -108,6 +108,58 @@ public final class Credentials {
         }
     }
 
+    /** The salt and iteration count of a hash: what a client needs to derive its key (a sign-in challenge). */
+    public record Salt(byte[] salt, int iterations) {
+    }
+
+    /** The salt and iteration count of {@code hash}, or null when it is malformed. */
+    public static Salt salt(String hash) {
+        if (!wellFormed(hash)) {
+            return null;
+        }
+        String[] parts = hash.split("\\$", -1);
+        return new Salt(Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
+    }
+
+    /**
+     * HMAC-SHA256 of {@code message} keyed with the key derived from {@code secret} (PBKDF2 with
+     * the given salt and iterations, 256 bits): what a client computes to prove it knows the
+     * secret without sending it.
+     */
+    public static byte[] proof(String secret, Salt salt, byte[] message) {
+        byte[] key = derive(secret, salt.salt(), salt.iterations(), KEY_BITS);
+        try {
+            return hmac(key, message);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /**
+     * Whether {@code proof} is the {@link #proof} of {@code message} by the secret behind
+     * {@code hash} (compared in constant time); false for anything malformed.
+     */
+    public static boolean verifyProof(byte[] proof, String hash, byte[] message) {
+        if (proof == null || message == null || !wellFormed(hash)) {
+            return false;
+        }
+        byte[] key = Base64.getDecoder().decode(hash.split("\\$", -1)[3]);
+        if (key.length * 8 != KEY_BITS) {
+            return false;
+        }
+        return MessageDigest.isEqual(hmac(key, message), proof);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] message) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     private static byte[] derive(String secret, byte[] salt, int iterations, int bits) {
         char[] chars = secret.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, bits);

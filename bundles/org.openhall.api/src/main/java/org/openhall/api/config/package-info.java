@@ -5,7 +5,7 @@
  * file is always reported as file, key and reason.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openhall.api.config;
 
 import org.osgi.annotation.bundle.Export;

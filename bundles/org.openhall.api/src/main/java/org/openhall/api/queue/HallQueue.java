@@ -56,8 +56,21 @@ public interface HallQueue {
 
     Result<WindowView> resume(Request request, String windowId);
 
-    /** Staff sign in with their own credentials and open the window (R17, R12). */
+    /**
+     * Staff sign in with their own credentials and open the window (R17, R12). The credential is
+     * the PIN, or the answer to a {@link #signInChallenge} ({@link SignInChallenge#answer}), which
+     * is what callers on a channel others may read send. A challenge is good for one sign-in;
+     * after five wrong credentials in five minutes the staff member is locked out for five minutes
+     * ({@link ErrorCode#BAD_CREDENTIALS} with the time).
+     */
     Result<WindowView> openWindow(Request request, String windowId, String staffId, String credential);
+
+    /**
+     * A one-time challenge to sign {@code staffId} in at {@code windowId} without sending the PIN
+     * (since 1.2). Changes nothing in the hall and is not journaled: a restart forgets it.
+     * Refused with {@link ErrorCode#UNKNOWN_WINDOW} or {@link ErrorCode#UNKNOWN_STAFF}.
+     */
+    Result<SignInChallenge> signInChallenge(String windowId, String staffId);
 
     /** Closes the window; refused while it has a ticket called or in service. */
     Result<WindowView> closeWindow(Request request, String windowId);

@@ -6,7 +6,7 @@
  * refer to it. No type here carries a citizen's name, ID number or phone number (R16).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openhall.api.queue;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,6 +23,7 @@ import org.openhall.api.queue.Evaluation;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.Appointment;
 import org.openhall.api.queue.ErrorCode;
+import org.openhall.api.queue.SignInChallenge;
 import org.openhall.api.queue.Finish;
 import org.openhall.api.queue.ManualCase;
 import org.openhall.api.queue.Outcome;
@@ -492,7 +493,10 @@ final class Decider {
         if (w.isOpen()) {
             throw refuse(ErrorCode.ILLEGAL_STATE, "window " + wc.id() + " is already open (staff " + w.staffId + ")");
         }
-        if (!Credentials.verify(x.credential(), staff.credentialHash())) {
+        boolean matches = SignInChallenge.isAnswer(x.credential())
+                ? SignInChallenge.verify(x.credential(), wc.id(), staff.id(), staff.credentialHash())
+                : Credentials.verify(x.credential(), staff.credentialHash());
+        if (!matches) {
             throw refuse(ErrorCode.BAD_CREDENTIALS, "the credential of staff " + staff.id() + " does not match");
         }
         for (WindowSlot other : state.windows.values()) {

@@ -43,7 +43,7 @@ public final class CommandParser {
     /** The command names of contract v1. */
     public static final Set<String> COMMANDS = Set.of("issue-ticket", "check-in", "call-next", "recall", "start",
             "finish", "transfer", "no-show", "reactivate", "pause", "resume", "open-window", "close-window",
-            "manual-case", "evaluate");
+            "manual-case", "evaluate", "sign-in-challenge");
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern CATEGORY = Pattern.compile("[A-Z]");
@@ -196,8 +196,9 @@ public final class CommandParser {
             case "reactivate" -> new Operation.Reactivate(f.matching("ticket", TICKET, "a ticket number like A012"));
             case "pause" -> new Operation.Pause(f.string("window", MAX_ID),
                     f.reqEnum("kind", PauseKind.class, Set.of(PauseKind.values())), f.optString("reason", MAX_TEXT));
-            case "open-window" -> allowSignIn ? new Operation.OpenWindow(f.string("window", MAX_ID), f.string("staffId", MAX_ID),
-                    f.string("credential", 128)) : signInDisabled();
+            case "sign-in-challenge" -> new Operation.SignInChallengeRequest(f.string("window", MAX_ID),
+                    f.string("staffId", MAX_ID));
+            case "open-window" -> openWindow(f);
             case "manual-case" -> {
                 String category = f.matching("category", CATEGORY, "one letter A-Z");
                 String window = f.string("window", MAX_ID);
@@ -217,10 +218,41 @@ public final class CommandParser {
         };
     }
 
+    /**
+     * {@code open-window} with the answer to a sign-in challenge ({@code nonce}, {@code proof}):
+     * safe where others read the command topics, always accepted. With a PIN ({@code credential})
+     * only where the connection allows it.
+     */
+    private Operation openWindow(Fields f) throws CommandException {
+        String window = f.string("window", MAX_ID);
+        String staffId = f.string("staffId", MAX_ID);
+        String proof = f.optString("proof", 128);
+        if (proof != null) {
+            String nonce = f.matching("nonce", BASE64URL, "the nonce of a sign-in-challenge reply");
+            if (!BASE64.matcher(proof).matches()) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "'proof' must be Base64");
+            }
+            if (f.optString("credential", 128) != null) {
+                throw new CommandException(InputError.INVALID_ARGUMENT, "give 'proof' and 'nonce' or 'credential', not both");
+            }
+            return new Operation.OpenWindow(window, staffId,
+                    org.openhall.api.queue.SignInChallenge.SCHEME + "$" + nonce + "$" + proof);
+        }
+        String credential = f.string("credential", 128);
+        if (!allowSignIn) {
+            signInDisabled();
+        }
+        return new Operation.OpenWindow(window, staffId, credential);
+    }
+
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{43}=");
+
     private static Operation signInDisabled() throws CommandException {
-        throw new CommandException(InputError.SIGN_IN_DISABLED, "sign-in over MQTT is off on this connection: its command "
-                + "topics are readable by others, and a PIN must not travel there. Sign in at the caller keypad or the "
-                + "console, or switch commands.allowSignIn on where only authenticated users read command topics");
+        throw new CommandException(InputError.SIGN_IN_DISABLED, "a PIN over MQTT is off on this connection: its command "
+                + "topics are readable by others, and a PIN must not travel there. Answer a sign-in-challenge instead "
+                + "(nonce and proof), sign in at the caller keypad or the console, or switch commands.allowSignIn on "
+                + "where only authenticated users read command topics");
     }
 
     private static Operation onWindow(OnWindow.Kind kind, Fields f) throws CommandException {

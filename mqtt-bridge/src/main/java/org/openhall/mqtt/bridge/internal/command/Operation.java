@@ -77,7 +77,10 @@ public sealed interface Operation {
         }
     }
 
-    /** The credential is a PIN: {@link #toString()} leaves it out so it never reaches a log (R17). */
+    /**
+     * The credential is a PIN or the answer to a sign-in challenge: {@link #toString()} leaves it
+     * out so it never reaches a log (R17).
+     */
     record OpenWindow(String window, String staffId, String credential) implements Operation {
         @Override
         public Result<?> apply(HallQueue queue, Request request) {
@@ -87,6 +90,14 @@ public sealed interface Operation {
         @Override
         public String toString() {
             return "OpenWindow[window=" + window + ", staffId=" + staffId + ", credential=***]";
+        }
+    }
+
+    /** Asks for a one-time challenge to sign in without sending the PIN ({@link HallQueue#signInChallenge}). */
+    record SignInChallengeRequest(String window, String staffId) implements Operation {
+        @Override
+        public Result<?> apply(HallQueue queue, Request request) {
+            return queue.signInChallenge(window, staffId);
         }
     }
 

@@ -18,6 +18,7 @@ import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.Figures;
 import org.openhall.api.queue.HallSnapshot;
 import org.openhall.api.queue.IssuedTicket;
+import org.openhall.api.queue.SignInChallenge;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.WindowView;
@@ -357,6 +358,16 @@ public final class Payloads {
             n.put("serviceItem", e.serviceItemId());
             n.put("level", e.level());
             n.put("time", Json.time(e.at()));
+            return n;
+        }
+        if (value instanceof SignInChallenge c) {
+            ObjectNode n = Json.object();
+            n.put("window", c.windowId());
+            n.put("staffId", c.staffId());
+            n.put("nonce", c.nonce());
+            n.put("salt", c.salt());
+            n.put("iterations", c.iterations());
+            n.put("expiresAt", Json.time(c.expiresAt()));
             return n;
         }
         throw new IllegalArgumentException("no payload for " + value.getClass().getName());

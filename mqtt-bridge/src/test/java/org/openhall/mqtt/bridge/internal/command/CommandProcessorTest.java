@@ -413,4 +413,60 @@ class CommandProcessorTest {
         dash.put("replyTo", "dash/replies/7");
         ok("issue-ticket", dash);
     }
+
+    /**
+     * Signing in where others read the command topics: the caller asks for a challenge and answers
+     * it with a proof computed from the PIN, as docs/mqtt.md "Signing in" describes (done here with
+     * the JDK alone, as any client would). The PIN never travels; the answer cannot be used twice.
+     */
+    @Test
+    void staffSignInWithTheAnswerToAChallengeWhereAPinMayNotTravel() throws Exception {
+        CommandProcessor open = new CommandProcessor(ROOT, new CommandParser(CommandParser.DEFAULT_MAX_PAYLOAD_BYTES, false),
+                new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue());
+        ObjectNode ask = cmd("{\"window\":\"1\",\"staffId\":\"s1\"}");
+        Schemas.assertValid("command.json#/$defs/sign-in-challenge", ask);
+        CommandProcessor.Reply challenge = open.handle(ROOT + "/commands/sign-in-challenge", Json.bytes(ask));
+        Schemas.assertValid("reply.json", challenge.payload());
+        JsonNode c = challenge.payload().get("result");
+        assertTrue(challenge.payload().get("ok").booleanValue(), challenge.payload()::toString);
+
+        // The client's side, from the reply alone.
+        javax.crypto.SecretKeyFactory pbkdf2 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+        byte[] key = pbkdf2.generateSecret(new javax.crypto.spec.PBEKeySpec(RealQueue.PIN.toCharArray(),
+                java.util.Base64.getDecoder().decode(c.get("salt").textValue()), c.get("iterations").intValue(), 256))
+                .getEncoded();
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        String proof = java.util.Base64.getEncoder().encodeToString(hmac.doFinal(("openhall-sign-in$"
+                + c.get("nonce").textValue() + "$1$s1").getBytes(StandardCharsets.UTF_8)));
+
+        ObjectNode signIn = cmd("{\"window\":\"1\",\"staffId\":\"s1\"}");
+        signIn.put("nonce", c.get("nonce").textValue());
+        signIn.put("proof", proof);
+        Schemas.assertValid("command.json#/$defs/open-window", signIn);
+        long seq = real.seq();
+        CommandProcessor.Reply opened = open.handle(ROOT + "/commands/open-window", Json.bytes(signIn));
+        Schemas.assertValid("reply.json", opened.payload());
+        assertTrue(opened.payload().get("ok").booleanValue(), opened.payload()::toString);
+        assertTrue(real.seq() > seq, "the window opened");
+        assertFalse(opened.payload().toString().contains(proof), "the proof is not echoed");
+
+        // A reader of the command topic replays it with a new request id: refused.
+        assertTrue(processor.handle(ROOT + "/commands/close-window", Json.bytes(cmd("{\"window\":\"1\"}"))).payload()
+                .get("ok").booleanValue());
+        ObjectNode replay = signIn.deepCopy();
+        replay.put("requestId", "replay-1");
+        CommandProcessor.Reply refused = open.handle(ROOT + "/commands/open-window", Json.bytes(replay));
+        assertEquals("BAD_CREDENTIALS", refused.payload().get("error").get("code").textValue(), refused.payload()::toString);
+        // Malformed answers are input errors.
+        ObjectNode both = signIn.deepCopy();
+        both.put("credential", "1234");
+        Schemas.assertInvalid("command.json#/$defs/open-window", both);
+        assertEquals("INVALID_ARGUMENT", open.handle(ROOT + "/commands/open-window", Json.bytes(both)).payload().get("error")
+                .get("code").textValue());
+        ObjectNode shortProof = signIn.deepCopy();
+        shortProof.put("proof", "abc");
+        Schemas.assertInvalid("command.json#/$defs/open-window", shortProof);
+        rejected("open-window", shortProof, "INVALID_ARGUMENT");
+    }
 }

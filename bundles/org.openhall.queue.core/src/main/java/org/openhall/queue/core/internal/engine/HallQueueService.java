@@ -20,6 +20,7 @@ import org.openhall.api.queue.PauseKind;
 import org.openhall.api.queue.PriorityClass;
 import org.openhall.api.queue.Request;
 import org.openhall.api.queue.Result;
+import org.openhall.api.queue.SignInChallenge;
 import org.openhall.api.queue.TicketView;
 import org.openhall.api.queue.TransferTarget;
 import org.openhall.api.queue.WindowView;
@@ -37,6 +38,8 @@ public final class HallQueueService implements HallQueue {
 
     @Reference
     QueueEngine engine;
+
+    private final SignIns signIns = new SignIns();
 
     /** Builds the command; a null or malformed argument is a refusal, not an exception. */
     private <T> Result<T> run(Request request, Class<T> type, Supplier<Command> command) {
@@ -141,9 +144,38 @@ public final class HallQueueService implements HallQueue {
     }
 
     @Override
+    public Result<SignInChallenge> signInChallenge(String windowId, String staffId) {
+        Result<String> hash = engine.credentialHash(windowId, staffId);
+        if (!hash.isOk()) {
+            return Result.error(hash.error().code(), hash.error().message());
+        }
+        try {
+            return Result.ok(signIns.challenge(windowId, staffId, hash.value(), engine.now()));
+        } catch (IllegalArgumentException e) {
+            return Result.error(ErrorCode.ILLEGAL_STATE, e.getMessage());
+        }
+    }
+
+    /**
+     * Signing in with a PIN or the answer to a challenge ({@link SignIns}): a challenge is used
+     * once, and {@value SignIns#MAX_FAILURES} wrong credentials lock the staff member out for a while.
+     */
+    @Override
     public Result<WindowView> openWindow(Request request, String windowId, String staffId, String credential) {
-        return run(request, WindowView.class,
+        if (request != null && staffId != null) {
+            String refusal = signIns.admit(request.requestId(), windowId, staffId, credential, engine.now());
+            if (refusal != null) {
+                return Result.error(ErrorCode.BAD_CREDENTIALS, refusal);
+            }
+        }
+        Result<WindowView> r = run(request, WindowView.class,
                 () -> new Command.OpenWindow(request.actor(), windowId, staffId, credential));
+        if (r.isOk()) {
+            signIns.succeeded(staffId);
+        } else if (r.error().code() == ErrorCode.BAD_CREDENTIALS) {
+            signIns.failed(staffId, engine.now());
+        }
+        return r;
     }
 
     @Override

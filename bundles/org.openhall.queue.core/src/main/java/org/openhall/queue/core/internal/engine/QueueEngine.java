@@ -376,6 +376,29 @@ public final class QueueEngine implements AutoCloseable {
         }
     }
 
+    /** The hall's clock now. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * For a sign-in challenge: the configured credential hash of {@code staffId}, or a refusal
+     * when the window or the staff member is not configured.
+     */
+    public Result<String> credentialHash(String windowId, String staffId) {
+        lock.lock();
+        try {
+            HallConfig config = state.config();
+            if (windowId == null || config.window(windowId).isEmpty()) {
+                return Result.error(ErrorCode.UNKNOWN_WINDOW, "no window " + windowId);
+            }
+            return config.staffMember(staffId).map(s -> Result.ok(s.credentialHash()))
+                    .orElseGet(() -> Result.error(ErrorCode.UNKNOWN_STAFF, "no staff member " + staffId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public HallSnapshot snapshot() {
         lock.lock();
         try {
