@@ -1,5 +1,11 @@
 package org.openhall.api.device;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
 /**
  * The Event Admin events device drivers post, in the style of
  * {@link org.openhall.api.queue.QueueEvents}: the topic is {@value #TOPIC_ROOT} followed by the
@@ -36,6 +42,54 @@ public final class DeviceEvents {
     public static final String TEXT = "text";
     /** Boolean: for a notice, whether it is in force (false withdraws it). */
     public static final String ACTIVE = "active";
+
+    /** String: the window the device belongs to, absent for hall devices (since 1.1). */
+    public static final String WINDOW = "window";
+
+    /**
+     * The properties of a {@link #DEVICE_STATUS} event for {@code state} (post them with
+     * {@code new Event(topic(DEVICE_STATUS), properties)}): {@link #TEXT} is the raw diagnostic of
+     * the state, for logs; screens take {@link DeviceDetail#text} of the detail code.
+     *
+     * @param windowId the window the device belongs to, or null
+     */
+    public static Map<String, Object> status(DeviceState state, String kind, String windowId) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(TYPE, DEVICE_STATUS);
+        p.put(TIME, state.since().toEpochMilli());
+        p.put(DEVICE, state.deviceId());
+        p.put(KIND, Objects.requireNonNull(kind, "kind"));
+        p.put(STATUS, state.status().name());
+        p.put(DETAIL, state.detail());
+        p.put(TEXT, state.text());
+        if (windowId != null) {
+            p.put(WINDOW, windowId);
+        }
+        return p;
+    }
+
+    /**
+     * The state a {@link #DEVICE_STATUS} event carries, read from its properties (an Event Admin
+     * event's, or a map); null when they are not a well-formed status.
+     */
+    public static DeviceState state(Function<String, Object> property) {
+        Object id = property.apply(DEVICE);
+        Object status = property.apply(STATUS);
+        Object time = property.apply(TIME);
+        if (!(id instanceof String) || !(status instanceof String) || !(time instanceof Number)) {
+            return null;
+        }
+        DeviceStatus s;
+        try {
+            s = DeviceStatus.valueOf((String) status);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        Object detail = property.apply(DETAIL);
+        Object text = property.apply(TEXT);
+        return new DeviceState((String) id, s, detail == null ? null : detail.toString(), text == null ? null : text.toString(),
+                Instant.ofEpochMilli(((Number) time).longValue()));
+    }
 
     /** The Event Admin topic of an event type. */
     public static String topic(String type) {

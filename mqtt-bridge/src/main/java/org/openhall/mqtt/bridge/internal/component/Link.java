@@ -509,10 +509,11 @@ final class Link implements AutoCloseable {
                     out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, topic, Json.bytes(e.getValue()), true, 0));
                 }
                 for (DeviceHealth d : devices.values()) {
-                    out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, root + "/devices/" + d.id(),
-                            Json.bytes(payloads.device(d)), true, 0));
+                    String topic = root + "/devices/" + d.id();
+                    topics.add(topic);
+                    out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, topic, Json.bytes(payloads.device(d)), true, 0));
                 }
-                // A category or window removed from the configuration: an empty retained message deletes it.
+                // A category, window or device removed from the configuration: an empty retained message deletes it.
                 for (String gone : stateTopics) {
                     if (!topics.contains(gone)) {
                         out.add(OutboxMessage.of(OutboxMessage.Kind.STATE, gone, new byte[0], true, 0));
@@ -657,26 +658,5 @@ final class Link implements AutoCloseable {
             ks.load(in, pw);
             return ks;
         }
-    }
-
-    static DeviceHealth deviceHealth(Event event) {
-        Object id = event.getProperty(DeviceEvents.DEVICE);
-        Object status = event.getProperty(DeviceEvents.STATUS);
-        if (id == null || status == null) {
-            return null;
-        }
-        Object kind = event.getProperty(DeviceEvents.KIND);
-        Object time = event.getProperty(DeviceEvents.TIME);
-        Object text = event.getProperty(DeviceEvents.TEXT);
-        Object detail = text != null ? text : event.getProperty(DeviceEvents.DETAIL);
-        DeviceHealth.Status s;
-        try {
-            s = DeviceHealth.Status.valueOf(status.toString());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        Instant since = time instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.now();
-        return new DeviceHealth(id.toString(), kind == null ? "device" : kind.toString(), s,
-                detail == null ? null : detail.toString(), since);
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.device.Device;
 import org.openhall.api.device.DeviceEvents;
+import org.openhall.api.device.DeviceState;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.QueueHistory;
@@ -24,6 +26,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -54,8 +59,14 @@ public final class MqttConnection implements EventHandler {
     /** Every running connection of this bundle, by name: the status payload lists their states. */
     private static final Map<String, MqttConnection> RUNNING = new ConcurrentHashMap<>();
 
-    /** The last known health of every device, shared by the connections of this bundle. */
-    private static final Map<String, DeviceHealth> DEVICES = new ConcurrentHashMap<>();
+    /**
+     * Every configured device's current health, from the {@link Device} services the drivers
+     * register (so that a device's state is known whatever the start order), updated by their
+     * status events.
+     */
+    private final Map<String, DeviceHealth> devices = new ConcurrentHashMap<>();
+    /** The registered devices by id. */
+    private final Map<String, Device> deviceServices = new ConcurrentHashMap<>();
 
     private final HallHome home;
     private final HallQueue queue;
@@ -134,7 +145,7 @@ public final class MqttConnection implements EventHandler {
         stop();
         source = from;
         try {
-            Link l = new Link(config, queue, history, home.data(), context, DEVICES);
+            Link l = new Link(config, queue, history, home.data(), context, devices);
             link = l;
             RUNNING.put(config.name(), this);
         } catch (RuntimeException e) {
@@ -172,9 +183,14 @@ public final class MqttConnection implements EventHandler {
     public void handleEvent(Event event) {
         try {
             if (event.getTopic().equals(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS))) {
-                DeviceHealth d = Link.deviceHealth(event);
-                if (d != null) {
-                    DEVICES.put(d.id(), d);
+                DeviceState state = DeviceEvents.state(event::getProperty);
+                if (state != null) {
+                    Device service = deviceServices.get(state.deviceId());
+                    Object kind = event.getProperty(DeviceEvents.KIND);
+                    Object window = event.getProperty(DeviceEvents.WINDOW);
+                    devices.put(state.deviceId(), service != null ? DeviceHealth.of(service)
+                            : DeviceHealth.of(state, kind == null ? null : kind.toString(),
+                                    window == null ? null : window.toString()));
                 }
             }
             Link l = link;
@@ -183,6 +199,30 @@ public final class MqttConnection implements EventHandler {
             }
         } catch (RuntimeException e) {
             LOG.error("MQTT: event {} not handled", event.getTopic(), e);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDevice(Device device) {
+        try {
+            deviceServices.put(device.id(), device);
+            devices.put(device.id(), DeviceHealth.of(device));
+        } catch (RuntimeException e) {
+            LOG.error("MQTT: device service {} cannot be read", device, e);
+        }
+        stateChanged();
+    }
+
+    void updatedDevice(Device device) {
+        bindDevice(device);
+    }
+
+    void unbindDevice(Device device) {
+        String id = device.id();
+        if (deviceServices.remove(id, device)) {
+            devices.remove(id);
+            stateChanged();
         }
     }
 

@@ -264,8 +264,12 @@ public final class Payloads {
         ObjectNode n = Json.object();
         n.put("id", d.id());
         n.put("type", d.type());
+        if (d.window() != null) {
+            n.put("window", d.window());
+        }
         n.put("status", d.status().name());
         n.put("detail", d.detail());
+        n.put("text", d.text());
         n.put("since", Json.time(d.since()));
         return n;
     }

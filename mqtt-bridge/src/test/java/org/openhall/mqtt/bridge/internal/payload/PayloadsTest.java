@@ -265,10 +265,19 @@ class PayloadsTest {
         assertEquals("{\"online\":false}", Payloads.statusOffline().toString(), "the Last Will payload");
         Schemas.assertInvalid("status.json", Json.object().put("online", true));
 
-        ObjectNode device = payloads.device(new DeviceHealth("printer-1", "ticket-printer", DeviceHealth.Status.FAULT,
-                "缺纸", t));
+        ObjectNode device = payloads.device(DeviceHealth.of(new org.openhall.api.device.DeviceState("printer-1",
+                org.openhall.api.device.DeviceStatus.FAULT, "PAPER_OUT", "DLE EOT 1..4 = 12 32 12 72", t), "ticket-printer",
+                null));
         Schemas.assertValid("device.json", device);
         assertEquals("FAULT", device.get("status").textValue());
+        assertEquals("PAPER_OUT", device.get("detail").textValue(), "a code a dashboard can switch on");
+        assertEquals("缺纸", device.get("text").textValue(), "the code's text for screens, not the raw diagnostic");
+        assertFalse(device.has("window"));
+        ObjectNode display = payloads.device(DeviceHealth.of(new org.openhall.api.device.DeviceState("display-3",
+                org.openhall.api.device.DeviceStatus.OFFLINE, "NO_ANSWER", null, t), "window-display", "3"));
+        Schemas.assertValid("device.json", display);
+        assertEquals("3", display.get("window").textValue());
+        assertEquals("设备无响应", display.get("text").textValue());
 
         ObjectNode gap = payloads.gap(120, 135, t);
         Schemas.assertValid("gap.json", gap);
