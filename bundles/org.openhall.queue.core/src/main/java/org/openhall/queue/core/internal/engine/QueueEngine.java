@@ -142,6 +142,11 @@ public final class QueueEngine implements AutoCloseable {
 
     /** Runs one operation; see {@link org.openhall.api.queue.HallQueue} for the contract. */
     public <T> Result<T> execute(String requestId, Command command, Class<T> resultType) {
+        // Text the journal cannot store losslessly never gets there (idempotency across restarts).
+        String malformed = ClientText.problem(requestId, command);
+        if (malformed != null) {
+            return Result.error(ErrorCode.INVALID_ARGUMENT, malformed);
+        }
         String refused = unavailable;
         if (refused != null) {
             return Result.error(ErrorCode.UNAVAILABLE, refused);
