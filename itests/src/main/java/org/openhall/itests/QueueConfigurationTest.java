@@ -64,6 +64,13 @@ class QueueConfigurationTest {
         Files.move(part, file(window), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Writes the file's bytes as they are (in another encoding, or with a byte order mark). */
+    void writeBytes(String window, byte[] content) throws IOException {
+        Path part = home.etc().resolve(".window-" + window + ".part");
+        Files.write(part, content);
+        Files.move(part, file(window), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     Optional<WindowView> window(String id) {
         return queue.snapshot().windows().stream().filter(w -> w.id().equals(id)).findFirst();
     }
@@ -106,6 +113,32 @@ class QueueConfigurationTest {
         write("8", "id = 8\ncategories = B\n");
         Poll.until("window 8 in the hall", () -> window("8").isPresent());
         assertEquals(List.of("A"), window("9").orElseThrow().categories(), "the last good window 9 stays");
+    }
+
+    /**
+     * Issue 17, point 9, through the real FileInstall: a file that starts with a UTF-8 byte order
+     * mark (as some Windows editors save it) is accepted; the same file saved as GBK is refused
+     * (before the fix its name was taken as "����") and the last good version stays.
+     */
+    @Test
+    void aByteOrderMarkIsAcceptedAndAFileSavedAsGbkIsRefused() throws Exception {
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] text = "id = 9\nname = 9号窗口\ncategories = A\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(text, 0, withBom, bom.length, text.length);
+        writeBytes("9", withBom);
+        WindowView nine = Poll.until("window 9 (with a byte order mark) in the hall", Poll.DEFAULT, () -> window("9"));
+        assertEquals("9号窗口", nine.name());
+
+        writeBytes("9", "id = 9\nname = 九号窗口\ncategories = A,B\n".getBytes(java.nio.charset.Charset.forName("GBK")));
+        Poll.until("Config Admin has the GBK window 9", () -> categoriesInConfigAdmin("9").contains("B"));
+        // As above: once window 8 shows, the GBK update of window 9 has been processed.
+        write("8", "id = 8\ncategories = B\n");
+        Poll.until("window 8 in the hall", () -> window("8").isPresent());
+        WindowView still = window("9").orElseThrow();
+        assertEquals("9号窗口", still.name(), "the last good window 9 stays");
+        assertEquals(List.of("A"), still.categories());
     }
 
     String categoriesInConfigAdmin(String window) {

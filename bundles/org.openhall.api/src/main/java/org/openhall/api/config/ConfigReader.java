@@ -14,16 +14,84 @@ import java.util.regex.Pattern;
  * that names the key and the reason. Values may come as strings (from {@code .cfg} files) or
  * typed (from {@code .config} files or the console), so every reader accepts both; blank values
  * count as absent.
+ *
+ * <p>Files in {@code etc/} are UTF-8. FileInstall decodes them with replacement: bytes that are
+ * not UTF-8 (a file saved as GBK) arrive as U+FFFD, and a UTF-8 byte order mark arrives as
+ * U+FEFF in front of the first key. A byte order mark is accepted (taken off the key, and a
+ * first line that was a comment is dropped). A replacement character in any key or value makes
+ * the whole configuration invalid: every method that can fail ({@link #required}, {@link #matching},
+ * {@link #integer}, {@link #longInteger}, {@link #bool}, {@link #zone}, {@link #checkText}) fails
+ * with that key and the reason first, so a parser rejects the file (and its component keeps the
+ * last good version) before it uses a garbled value.
  */
 public final class ConfigReader {
 
     /** Where FileInstall records the file a configuration came from. */
     public static final String FILE_PROPERTY = "felix.fileinstall.filename";
 
+    /** What Java makes of a UTF-8 byte order mark at the start of a file. */
+    private static final char BOM = '\uFEFF';
+    /** What a decoder with replacement (FileInstall's) makes of bytes that are not UTF-8. */
+    private static final char REPLACEMENT = '\uFFFD';
+
     private final Map<String, ?> map;
+    private final ConfigProblem textProblem;
 
     public ConfigReader(Map<String, ?> properties) {
-        this.map = properties;
+        this.map = withoutByteOrderMark(properties);
+        this.textProblem = textProblem(map);
+    }
+
+    /** The properties with a byte order mark taken off the key it starts (a comment line it started goes). */
+    private static Map<String, ?> withoutByteOrderMark(Map<String, ?> properties) {
+        if (properties.keySet().stream().noneMatch(k -> k != null && !k.isEmpty() && k.charAt(0) == BOM)) {
+            return properties;
+        }
+        Map<String, Object> copy = new java.util.LinkedHashMap<>();
+        properties.forEach((k, v) -> {
+            if (k != null && !k.isEmpty() && k.charAt(0) == BOM) {
+                String key = k.substring(1);
+                if (key.isEmpty() || key.startsWith("#") || key.startsWith("!")) {
+                    return; // "\uFEFF# a comment" was read as a key: it was the file's first comment line
+                }
+                copy.putIfAbsent(key, v);
+            } else {
+                copy.put(k, v);
+            }
+        });
+        return copy;
+    }
+
+    private static ConfigProblem textProblem(Map<String, ?> properties) {
+        for (Map.Entry<String, ?> e : properties.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (key.indexOf(REPLACEMENT) >= 0) {
+                return new ConfigProblem(key, "the key is not valid UTF-8 text; save the file as UTF-8");
+            }
+            Object v = e.getValue();
+            String text = v instanceof String[] a ? String.join(",", a)
+                    : v instanceof Collection<?> c ? c.stream().map(String::valueOf).reduce("", String::concat)
+                    : v == null ? "" : v.toString();
+            int at = text.indexOf(REPLACEMENT);
+            if (at >= 0) {
+                return new ConfigProblem(key, "the value is not valid UTF-8 text (undecodable bytes at character " + at
+                        + "; was the file saved as GBK or another encoding?); save the file as UTF-8");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fails when a key or value of the configuration is not valid text: bytes that were not
+     * UTF-8 (see the class comment). The other methods that can fail check this first; call it
+     * when a configuration is read only with {@link #optional} and {@link #list}.
+     *
+     * @since 1.2
+     */
+    public void checkText() throws ConfigProblem {
+        if (textProblem != null) {
+            throw new ConfigProblem(textProblem.key(), textProblem.reason());
+        }
     }
 
     /** The file a configuration came from, or its PID when it was not made from a file. */
@@ -53,6 +121,7 @@ public final class ConfigReader {
     }
 
     public String required(String key) throws ConfigProblem {
+        checkText();
         String v = raw(key);
         if (v == null) {
             throw new ConfigProblem(key, "is required");
@@ -80,6 +149,7 @@ public final class ConfigReader {
 
     /** As {@link #integer}, for values that may exceed an int (sizes in bytes, durations in ms). */
     public long longInteger(String key, long fallback, long min, long max) throws ConfigProblem {
+        checkText();
         Object v = map.get(key);
         if (v == null || v.toString().isBlank()) {
             return fallback;
@@ -101,6 +171,7 @@ public final class ConfigReader {
     }
 
     public boolean bool(String key, boolean fallback) throws ConfigProblem {
+        checkText();
         Object v = map.get(key);
         if (v == null || v.toString().isBlank()) {
             return fallback;
@@ -145,6 +216,7 @@ public final class ConfigReader {
     }
 
     public ZoneId zone(String key, String fallback) throws ConfigProblem {
+        checkText();
         String v = optional(key, fallback);
         try {
             return ZoneId.of(v);

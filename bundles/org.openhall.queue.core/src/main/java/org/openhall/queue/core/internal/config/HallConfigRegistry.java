@@ -159,10 +159,27 @@ public final class HallConfigRegistry {
 
     public synchronized void remove(String pid) {
         seen.remove(pid);
-        if (slots.remove(pid) != null) {
+        Slot slot = slots.remove(pid);
+        if (slot != null) {
+            LOG.warn(deleted(slot.inForce != null ? slot.inForce : slot.latest));
             assemble();
             scheduleReport();
         }
+    }
+
+    /** What the deletion of a configuration file means for the hall, for the log. */
+    static String deleted(Part part) {
+        String what = part.value() instanceof HallSettings h ? "the hall settings of hall " + h.hallId()
+                : part.value() instanceof CategoryConfig c ? "category " + c.id()
+                : part.value() instanceof ServiceItemPart s ? "service item " + s.item().id()
+                : part.value() instanceof WindowConfig w ? "window " + w.id()
+                : part.value() instanceof StaffConfig st ? "staff member " + st.id() : part.pid();
+        if (part.value() instanceof HallSettings) {
+            return "Configuration " + part.source() + " was deleted: the hall keeps its last configuration in force ("
+                    + what + ", with every category, window and staff member), and changes to the other files wait"
+                    + " until the file is back";
+        }
+        return "Configuration " + part.source() + " was deleted: " + what + " is taken out of the hall configuration";
     }
 
     public synchronized Optional<HallConfig> current() {

@@ -91,4 +91,21 @@ class HallConfigRegistryTest {
         assertEquals(List.of("1", "2", "10"),
                 registry.current().orElseThrow().windows().stream().map(w -> w.id()).toList());
     }
+
+    @Test
+    void deletingTheHallFileKeepsTheLastConfigurationInForceAndTheLogSaysSo() throws ConfigProblem {
+        base();
+        HallConfig before = registry.current().orElseThrow();
+        registry.remove("hall");
+        assertEquals(before, registry.current().orElseThrow(), "the hall runs on its last configuration");
+        String line = HallConfigRegistry.deleted(new HallConfigRegistry.Part("hall", "etc/org.openhall.hall.cfg",
+                ConfigParsers.hall(ConfigParsersTest.props("hall.id", "demo", "hall.name", "示范"))));
+        assertTrue(line.startsWith("Configuration etc/org.openhall.hall.cfg was deleted: the hall keeps its last"
+                + " configuration in force (the hall settings of hall demo"), line);
+        assertTrue(line.contains("changes to the other files wait until the file is back"), line);
+        assertEquals("Configuration etc/org.openhall.window-1.cfg was deleted: window 1 is taken out of the hall"
+                + " configuration", HallConfigRegistry.deleted(new HallConfigRegistry.Part("win-1",
+                        "etc/org.openhall.window-1.cfg",
+                        ConfigParsers.window(ConfigParsersTest.props("id", "1", "categories", "A")))));
+    }
 }
