@@ -39,6 +39,14 @@ public sealed interface Command {
      */
     String fingerprint();
 
+    /**
+     * The window the operation acts at, or null for operations that are not at a window (issuing
+     * a ticket, alerts, the day). Records with a {@code windowId} component answer it themselves.
+     */
+    default String windowId() {
+        return null;
+    }
+
     /** {@link org.openhall.api.queue.HallQueue#issueTicket}: a walk-in ticket at a kiosk (R1). */
     record IssueTicket(Actor actor, String categoryId, PriorityClass priority, String serviceItemId)
             implements Command {
@@ -217,6 +225,11 @@ public sealed interface Command {
     record RecordManualCase(Actor actor, ManualCase manualCase) implements Command {
         public RecordManualCase {
             Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public String windowId() {
+            return manualCase == null ? null : manualCase.windowId();
         }
 
         @Override

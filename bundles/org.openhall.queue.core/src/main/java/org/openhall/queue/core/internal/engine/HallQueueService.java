@@ -4,8 +4,11 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.openhall.api.device.Device;
+import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.Appointment;
 import org.openhall.api.queue.Evaluation;
@@ -28,6 +31,9 @@ import org.openhall.api.runtime.HallReady;
 import org.openhall.queue.core.domain.Command;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The {@link HallQueue} service: present exactly while a rebuilt engine is registered. Required for
@@ -41,6 +47,53 @@ public final class HallQueueService implements HallQueue {
 
     private final SignIns signIns = new SignIns();
 
+    /**
+     * Window binding: the window each registered {@link Device} belongs to, by device id, from the
+     * services' properties. A device bound to window N acts only at window N; devices that belong
+     * to no window (kiosks) and device actors with no registered device (MQTT clients, whose
+     * rights the broker's per-user permissions limit) are not bound.
+     */
+    private final Map<String, String> deviceWindows = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDevice(Device device, Map<String, Object> properties) {
+        Object id = properties.get(Device.ID);
+        Object window = properties.get(Device.WINDOW);
+        if (id != null) {
+            if (window == null || window.toString().isBlank()) {
+                deviceWindows.remove(id.toString());
+            } else {
+                deviceWindows.put(id.toString(), window.toString());
+            }
+        }
+    }
+
+    void updatedDevice(Device device, Map<String, Object> properties) {
+        bindDevice(device, properties);
+    }
+
+    void unbindDevice(Device device, Map<String, Object> properties) {
+        Object id = properties.get(Device.ID);
+        Object window = properties.get(Device.WINDOW);
+        if (id != null && window != null) {
+            deviceWindows.remove(id.toString(), window.toString());
+        }
+    }
+
+    /** Why {@code c} is not this actor's to do at its window, or null. */
+    private String notBound(Command c) {
+        if (c.actor().kind() != Actor.Kind.DEVICE) {
+            return null;
+        }
+        String bound = deviceWindows.get(c.actor().id());
+        String at = c.windowId();
+        if (bound == null || at == null || bound.equals(at)) {
+            return null;
+        }
+        return "device " + c.actor().id() + " belongs to window " + bound + " and acts only there, not at window " + at;
+    }
+
     /** Builds the command; a null or malformed argument is a refusal, not an exception. */
     private <T> Result<T> run(Request request, Class<T> type, Supplier<Command> command) {
         if (request == null) {
@@ -51,6 +104,10 @@ public final class HallQueueService implements HallQueue {
             c = command.get();
         } catch (NullPointerException | IllegalArgumentException e) {
             return Result.error(ErrorCode.INVALID_ARGUMENT, String.valueOf(e.getMessage()));
+        }
+        String notBound = notBound(c);
+        if (notBound != null) {
+            return Result.error(ErrorCode.BAD_CREDENTIALS, notBound);
         }
         return engine.execute(request.requestId(), c, type);
     }
