@@ -80,8 +80,11 @@ public final class QueueEngine implements AutoCloseable {
     static final Duration REQUEST_MEMORY = Duration.ofHours(24);
     /** The least time between two attempts to leave UNAVAILABLE after a storage failure. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
-    /** How long an attempt waits for the journal's probe write. */
-    static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long an attempt waits for the journal's probe write, holding the lock (reads wait too);
+     * a probe that takes longer counts as a failed attempt and is simply tried again later.
+     */
+    static final Duration RESUME_TIMEOUT = Duration.ofSeconds(2);
     /** Events between two snapshots: bounds the replay at start. */
     static final int SNAPSHOT_EVERY = 2_000;
 
