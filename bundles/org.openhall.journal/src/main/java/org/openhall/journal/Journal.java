@@ -22,9 +22,13 @@ import org.openhall.journal.internal.JournalEngine;
  * either.</li>
  * <li>One writer thread commits every unit queued while the previous commit was running in one
  * transaction, so concurrent callers share fsyncs (group commit).</li>
- * <li>If writing fails (disk full, I/O error) the journal <em>fails</em>: the futures of that
- * transaction and of everything queued after it complete exceptionally, later calls throw, and
- * {@link #isFailed()} is true. Close it and open it again once the cause is fixed.</li>
+ * <li>If writing fails (disk full, I/O error) the journal <em>fails</em>: the transaction is
+ * rolled back, the futures of that transaction and of everything queued after it complete
+ * exceptionally, later calls throw, {@link #isFailed()} is true, and {@link #lastSeq()} goes back
+ * to the last durable seq (the seqs of the units not written are assigned again later, so the
+ * file never has a gap). If the cause can go away (disk full, I/O error, a lock),
+ * {@link #resume()} checks with a real write whether the journal can write again and then lets
+ * it accept appends; otherwise (damage) close it and open it again once the cause is fixed.</li>
  * <li>A damaged or foreign file makes {@link #open} throw; the file is never deleted, truncated
  * or rewritten. {@link Salvage} copies its valid prefix into a new file.</li>
  * </ul>
@@ -231,9 +235,33 @@ public final class Journal implements AutoCloseable {
         return engine.prune(keepFromSeq, olderThanMillis);
     }
 
-    /** @return whether writing failed; a failed journal accepts no more operations */
+    /** @return whether writing failed; a failed journal accepts no appends until {@link #resume()} succeeds */
     public boolean isFailed() {
         return engine.isFailed();
+    }
+
+    /**
+     * Tries to end a failure, for instance once space was freed on a full disk. On the writer
+     * thread, after everything queued before: if the journal has not failed, completes with
+     * {@code true}; otherwise runs a probe transaction that writes (and fsyncs) like an append but
+     * changes nothing, and if it commits the journal accepts appends again, continuing the
+     * sequence right after the last durable entry.
+     *
+     * <p>The owner of the journal decides when to call this: its in-memory view may be ahead of
+     * the file after a failure (units it appended were not written), so it must bring that view
+     * back to the durable state before it appends again, and must not append anything based on the
+     * old view (a caller that appends under its own lock resumes and resyncs under that lock).
+     * Never wait for the future on the writer thread (an {@code onCommitted} listener).
+     *
+     * @return completes with {@code true} if the journal accepts appends, {@code false} if writing
+     *         still fails in a way that may go away (the disk is still full; the reason is logged
+     *         at DEBUG); exceptionally with a {@link JournalException} if the journal is closed or
+     *         has failed for good (damage, a transaction that could not be rolled back, the writer
+     *         thread stopped): then close it and open it again once the cause is fixed
+     * @since 1.3
+     */
+    public CompletableFuture<Boolean> resume() {
+        return engine.resume();
     }
 
     /** @return counters since the journal was opened */
@@ -257,7 +285,8 @@ public final class Journal implements AutoCloseable {
     /**
      * Test support: lets the database grow by at most {@code extraPages} more pages on the write
      * connection ({@code PRAGMA max_page_count}), so that a test can make SQLite fail with
-     * SQLITE_FULL as on a full disk. Not part of the API (package-private).
+     * SQLITE_FULL as on a full disk; a larger value makes room again, also while the journal has
+     * failed. Not part of the API (package-private).
      *
      * @return completes with the new page limit
      */

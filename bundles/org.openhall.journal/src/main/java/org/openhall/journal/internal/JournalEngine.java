@@ -85,6 +85,14 @@ public final class JournalEngine {
     private boolean closeRequested;
     private boolean releaseOnWriterExit;
     private JournalException failure;
+    /*
+     * Whether the failure can never be resumed from (damage, a rollback that failed, the writer
+     * thread stopped): the journal must then be closed and opened again.
+     */
+    private boolean failurePermanent;
+
+    /* Writer thread only: the highest seq committed, where lastSeq goes back to when writing fails. */
+    private long committedSeq;
 
     private volatile boolean failed;
     private volatile boolean closing;
@@ -102,6 +110,7 @@ public final class JournalEngine {
         this.writeConn = writeConn;
         this.readConn = readConn;
         this.lastSeq = lastSeq;
+        this.committedSeq = lastSeq;
         this.control = writeConn.createStatement();
         this.insertEntry = writeConn.prepareStatement(Schema.INSERT_ENTRY);
         this.insertRequest = writeConn.prepareStatement(Schema.INSERT_REQUEST);
@@ -316,12 +325,21 @@ public final class JournalEngine {
         }
     }
 
-    /** Runs {@code action} on the writer thread with the write connection, after everything queued before. */
+    /**
+     * Runs {@code action} on the writer thread with the write connection, after everything queued
+     * before; also while the journal has failed in a way {@link #resume} may end (tests use it
+     * to make room again).
+     */
     public <T> CompletableFuture<T> onWriter(SqlAction<T> action) {
         Objects.requireNonNull(action, "action");
         lock.lock();
         try {
-            checkWritable();
+            if (closeRequested) {
+                throw new JournalException("journal " + file + " is closed");
+            }
+            if (failure != null && failurePermanent) {
+                throw permanentFailure();
+            }
             WriterAction<T> task = new WriterAction<>(action, new CompletableFuture<>());
             enqueue(task);
             return task.done();
@@ -330,6 +348,30 @@ public final class JournalEngine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** See {@link org.openhall.journal.Journal#resume()}. */
+    public CompletableFuture<Boolean> resume() {
+        lock.lock();
+        try {
+            if (closeRequested) {
+                return CompletableFuture.failedFuture(new JournalException("journal " + file + " is closed"));
+            }
+            if (failure != null && failurePermanent) {
+                return CompletableFuture.failedFuture(permanentFailure());
+            }
+            ResumeTask task = new ResumeTask(new CompletableFuture<>());
+            enqueue(task);
+            return task.done();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds {@link #lock}. */
+    private JournalException permanentFailure() {
+        return new JournalException("journal " + file + " has failed and cannot resume: " + failure.getMessage()
+                + "; close it and open it again once the cause is fixed", failure);
     }
 
     public void replay(long afterSeq, Consumer<StoredEntry> consumer) throws JournalException {
@@ -464,7 +506,7 @@ public final class JournalEngine {
             // A bug or an Error such as OutOfMemoryError: fail loudly rather than leave callers
             // waiting for futures that would never complete.
             failJournal(new JournalException("journal " + file + ": the writer thread stopped: " + t, t),
-                    batch == null ? List.of() : batch);
+                    batch == null ? List.of() : batch, true);
         } finally {
             boolean release;
             lock.lock();
@@ -482,13 +524,14 @@ public final class JournalEngine {
     /**
      * Waits for work. Returns every queued unit up to {@code maxBatchUnits} (stopping before the
      * first task that is not a unit), or that task alone, or {@code null} when the writer should
-     * stop: closing and nothing left, or failed.
+     * stop: closing and nothing left, or failed for good. After a failure that may go away (a
+     * full disk) the writer keeps waiting: for {@link #resume} tasks, as appends are refused.
      */
     private List<Task> nextBatch() {
         lock.lock();
         try {
             while (queue.isEmpty()) {
-                if (closeRequested || failure != null) {
+                if (closeRequested || (failure != null && failurePermanent)) {
                     return null;
                 }
                 workQueued.awaitUninterruptibly();
@@ -578,14 +621,22 @@ public final class JournalEngine {
             control.execute("COMMIT");
             commitNanos = System.nanoTime() - start;
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
+            // On SQLITE_FULL SQLite has rolled the statement or the whole transaction back and the
+            // connection stays usable: after the rollback the file holds exactly what was
+            // committed before, and writing may be tried again once there is space (resume).
+            boolean rolledBack = rollbackQuietly();
+            // A JDBC batch that was not executed (the request records, when the entries failed)
+            // stays in its statement: it must not be written with the next transaction.
+            rolledBack &= clearBatchQuietly(insertEntry) & clearBatchQuietly(insertRequest);
             String what = "writing " + units.size() + " unit(s) from seq " + units.get(0).firstSeq() + " to "
                     + units.get(units.size() - 1).lastSeq();
             JournalException failure = e instanceof SQLException sql ? Sqlite.failure(file, what, sql)
                     : new JournalException("journal " + file + ": " + what + " failed: " + e, e);
-            failJournal(failure, units);
+            boolean mayResume = rolledBack && e instanceof SQLException sql && Sqlite.isTransient(sql);
+            failJournal(failure, units, !mayResume);
             return;
         }
+        committedSeq = Math.max(committedSeq, units.get(units.size() - 1).lastSeq());
         stats.commit(units.size(), committed.size(), commitNanos);
         if (!duplicates.isEmpty()) {
             LOG.warn("Journal {}: request id(s) {} already had a record; the first record was kept", file, duplicates);
@@ -628,6 +679,8 @@ public final class JournalEngine {
             });
         } else if (task instanceof WriterAction<?> t) {
             t.run(writeConn);
+        } else if (task instanceof ResumeTask t) {
+            runResume(t);
         } else {
             throw new IllegalStateException("unknown task " + task);
         }
@@ -652,8 +705,78 @@ public final class JournalEngine {
                 LOG.error("{}; the journal carries on", failure.getMessage(), e);
                 task.fail(failure);
             } else {
-                failJournal(failure, List.of(task));
+                failJournal(failure, List.of(task), true);
             }
+        }
+    }
+
+    /**
+     * Leaves a failure that may go away once a probe transaction commits: it writes and deletes a
+     * row of {@code meta} (no net change, but real pages go to the write-ahead log and are
+     * fsynced, as in an append; a no-op UPDATE would write nothing), so a disk that is still full
+     * fails it with SQLITE_FULL. Appends continue at {@code committedSeq + 1}.
+     */
+    private void runResume(ResumeTask t) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                t.done().complete(true); // everything queued before has been written
+                return;
+            }
+            if (failurePermanent) {
+                t.done().completeExceptionally(permanentFailure());
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            control.execute("BEGIN IMMEDIATE");
+            control.executeUpdate("INSERT INTO meta (key, value) VALUES ('resume-probe', 0)");
+            control.executeUpdate("DELETE FROM meta WHERE key = 'resume-probe'");
+            control.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            boolean rolledBack = rollbackQuietly();
+            if (rolledBack && e instanceof SQLException sql && Sqlite.isTransient(sql)) {
+                LOG.debug("Journal {}: still cannot write: {}", file, e.getMessage());
+                t.done().complete(false);
+                return;
+            }
+            JournalException cause = e instanceof SQLException sql ? Sqlite.failure(file, "probing whether it can write", sql)
+                    : new JournalException("journal " + file + ": probing whether it can write failed: " + e, e);
+            lock.lock();
+            try {
+                failure = cause;
+                failurePermanent = true;
+            } finally {
+                lock.unlock();
+            }
+            LOG.error("Journal {} has FAILED for good: {}. Close it and open it again once the cause is fixed.", file,
+                    cause.getMessage(), cause);
+            t.done().completeExceptionally(cause);
+            return;
+        }
+        long next;
+        lock.lock();
+        try {
+            failure = null;
+            failed = false;
+            next = lastSeq + 1;
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("Journal {} can write again: appends continue at seq {}", file, next);
+        t.done().complete(true);
+    }
+
+    /** @return whether the statement's batch is empty now */
+    private static boolean clearBatchQuietly(PreparedStatement statement) {
+        try {
+            statement.clearBatch();
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("Clearing a JDBC batch failed: {}", e.toString());
+            return false;
         }
     }
 
@@ -671,32 +794,51 @@ public final class JournalEngine {
     }
 
     /**
-     * The journal fails for good: the failed transaction's tasks and everything queued after
-     * them complete exceptionally, later calls throw. Nothing is dropped silently.
+     * The journal fails: the failed transaction's tasks and everything queued after them complete
+     * exceptionally, later calls throw. Nothing is dropped silently. The sequence numbers of the
+     * units that were not written are given back ({@code lastSeq} returns to the last committed
+     * seq), so the sequence in the file stays without gaps when writing resumes.
+     *
+     * @param permanent whether {@link #resume} can never end this failure
      */
-    private void failJournal(JournalException cause, List<? extends Task> inFlight) {
+    private void failJournal(JournalException cause, List<? extends Task> inFlight, boolean permanent) {
         List<Task> queued;
+        long durable;
         lock.lock();
         try {
             if (failure == null) {
                 failure = cause;
             }
+            failurePermanent |= permanent;
             failed = true;
             queued = new ArrayList<>(queue);
             queue.clear();
+            lastSeq = committedSeq;
+            durable = lastSeq;
         } finally {
             lock.unlock();
         }
-        LOG.error("Journal {} has FAILED and accepts no more operations: {}. {} operation(s) of the failed transaction"
-                + " and {} queued after it were not written: their futures complete exceptionally. Close the journal"
-                + " and open it again once the cause is fixed.", file, cause.getMessage(), inFlight.size(), queued.size(), cause);
+        if (permanent) {
+            LOG.error("Journal {} has FAILED and accepts no more operations: {}. {} operation(s) of the failed transaction"
+                    + " and {} queued after it were not written: their futures complete exceptionally. Close the journal"
+                    + " and open it again once the cause is fixed.", file, cause.getMessage(), inFlight.size(), queued.size(), cause);
+        } else {
+            LOG.error("Journal {} cannot write: {}. {} operation(s) of the failed transaction and {} queued after it were"
+                    + " not written: their futures complete exceptionally. Appends are refused until resume() finds the"
+                    + " journal writable again; the last durable seq is {}.", file, cause.getMessage(), inFlight.size(),
+                    queued.size(), durable, cause);
+        }
         for (Task task : inFlight) {
             task.fail(cause);
         }
         JournalException later = new JournalException("journal " + file + " failed before this operation was written: "
                 + cause.getMessage(), cause);
         for (Task task : queued) {
-            task.fail(later);
+            if (task instanceof ResumeTask resume && !permanent) {
+                resume.done().complete(false); // not writable now; the caller tries again later
+            } else {
+                task.fail(later);
+            }
         }
     }
 
@@ -844,7 +986,7 @@ public final class JournalEngine {
         void run() throws SQLException;
     }
 
-    private sealed interface Task permits Unit, SnapshotTask, PruneTask, WriterAction {
+    private sealed interface Task permits Unit, SnapshotTask, PruneTask, WriterAction, ResumeTask {
         void fail(JournalException e);
 
         default void complete() {
@@ -881,6 +1023,14 @@ public final class JournalEngine {
         @Override
         public void complete() {
             done.complete(null);
+        }
+    }
+
+    /** {@link #resume}: completes with whether the journal accepts appends. */
+    private record ResumeTask(CompletableFuture<Boolean> done) implements Task {
+        @Override
+        public void fail(JournalException e) {
+            done.completeExceptionally(e);
         }
     }
 

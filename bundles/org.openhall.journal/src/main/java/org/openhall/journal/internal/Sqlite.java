@@ -41,7 +41,12 @@ public final class Sqlite {
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     /* Primary result codes (the low byte of an extended code). */
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_IOERR = 10;
     private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
 
     private Sqlite() {
@@ -116,6 +121,19 @@ public final class Sqlite {
     static boolean isCorruption(SQLException e) {
         int primary = e.getErrorCode() & 0xff;
         return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+    }
+
+    /**
+     * @return whether the error is one of the environment that may go away by itself, so that
+     *         writing may be tried again on the same file: the disk is full (SQLITE_FULL; SQLite
+     *         rolls the transaction back and the connection stays usable), an I/O error, a lock
+     *         held by another connection, a file that cannot be opened. Damage (SQLITE_CORRUPT,
+     *         SQLITE_NOTADB), misuse and anything unknown are not.
+     */
+    static boolean isTransient(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        return primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_BUSY
+                || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN;
     }
 
     /**

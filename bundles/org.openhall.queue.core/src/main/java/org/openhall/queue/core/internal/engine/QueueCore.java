@@ -124,6 +124,9 @@ public final class QueueCore {
             history = context.registerService(QueueHistory.class, new History(journal), null);
             registration = context.registerService(QueueEngine.class, started, null);
             days.scheduleAtFixedRate(started::tick, 0, 1, TimeUnit.MINUTES); // at once: the phase
+            // After a storage failure (disk full) the core recovers by itself once the journal can
+            // write again, also when no operation comes to try (QueueEngine#recover).
+            days.scheduleWithFixedDelay(started::retry, 1, 1, TimeUnit.SECONDS);
         } catch (JournalCorruptException e) {
             LOG.error("The queue journal {} is damaged ({}). The queue core does not start and the file is left "
                     + "untouched. Salvage its valid prefix into a new file as docs/journal.md describes, then "

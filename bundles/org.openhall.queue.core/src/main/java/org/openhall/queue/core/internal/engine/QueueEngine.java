@@ -27,6 +27,7 @@ import org.openhall.api.queue.Result;
 import org.openhall.api.queue.TicketView;
 import org.openhall.journal.Entry;
 import org.openhall.journal.Journal;
+import org.openhall.journal.JournalCorruptException;
 import org.openhall.journal.JournalException;
 import org.openhall.journal.Pending;
 import org.openhall.journal.RequestRecord;
@@ -54,9 +55,18 @@ import org.slf4j.LoggerFactory;
  * sequence order, through the sink given to it, so subscribers never see an event that could be
  * lost.
  *
- * <p>If the journal fails, the in-memory state may be ahead of what is durable: the engine then
- * refuses everything with {@link ErrorCode#UNAVAILABLE} until it is started again from the
- * journal (the core component does that when the bundle restarts).
+ * <p>If the journal fails (the disk is full, an I/O error), the in-memory state may be ahead of
+ * what is durable: the events of the operations that were not written were applied already. The
+ * engine then refuses everything with {@link ErrorCode#UNAVAILABLE} (retryable; none of those
+ * operations was acknowledged, none of their events was published) and rebuilds its state from
+ * the journal at once, so reads show the durable state again. It recovers by itself: at
+ * most every {@link #RETRY_INTERVAL}, the next operation, the timer's {@link #tick} or
+ * {@link #retry} asks the journal to {@link Journal#resume() resume} (a real probe write), and once
+ * that succeeds rebuilds the state, the sequence number and the request ids from the journal
+ * (snapshot plus tail, as at start) under the lock, before anything is appended again: the state
+ * then equals the durable state, and sequence numbers continue right after the last durable one.
+ * A failure that cannot go away (a damaged journal, a defect in the state machine) is not retried:
+ * the core stays UNAVAILABLE until it is started again, and the file is left as it is.
  *
  * <p>Plain Java, no OSGi: the crash test and the benchmark run it in a bare JVM.
  */
@@ -68,6 +78,13 @@ public final class QueueEngine implements AutoCloseable {
     static final Duration DURABILITY_TIMEOUT = Duration.ofSeconds(10);
     /** How long request ids are remembered for idempotency (MQTT redeliveries come within seconds). */
     static final Duration REQUEST_MEMORY = Duration.ofHours(24);
+    /** The least time between two attempts to leave UNAVAILABLE after a storage failure. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long an attempt waits for the journal's probe write, holding the lock (reads wait too);
+     * a probe that takes longer counts as a failed attempt and is simply tried again later.
+     */
+    static final Duration RESUME_TIMEOUT = Duration.ofSeconds(2);
     /** Events between two snapshots: bounds the replay at start. */
     static final int SNAPSHOT_EVERY = 2_000;
 
@@ -97,6 +114,11 @@ public final class QueueEngine implements AutoCloseable {
     private long seq; // guarded by lock: the last sequence number assigned
     private int eventsSinceSnapshot; // guarded by lock
     private volatile String unavailable; // null while the engine accepts operations
+    /* Whether the reason in unavailable may go away (storage), so that recover() tries again. */
+    private volatile boolean recoverable;
+    private long nextRecovery; // guarded by lock: System.nanoTime() of the next attempt allowed
+    private volatile long retryIntervalNanos = RETRY_INTERVAL.toNanos();
+    private long generation; // guarded by lock: incremented by every rebuild from the journal
 
     private QueueEngine(Journal journal, Clock clock, Supplier<Policies> policies) {
         this.journal = journal;
@@ -117,27 +139,115 @@ public final class QueueEngine implements AutoCloseable {
     public static QueueEngine open(Journal journal, HallConfig config, Clock clock, Supplier<Policies> policies)
             throws JournalException {
         QueueEngine engine = new QueueEngine(journal, clock, policies);
+        engine.lock.lock();
+        try {
+            engine.rebuild(config);
+        } finally {
+            engine.lock.unlock();
+        }
+        return engine;
+    }
+
+    /**
+     * Makes the state, the sequence number and the request ids what the journal holds durably:
+     * the newest snapshot plus the entries after it. At start, and after a storage failure once
+     * the journal can write again. Under the lock; the fields change only when everything was read.
+     */
+    private void rebuild(HallConfig config) throws JournalException {
         long started = System.nanoTime();
         Optional<Snapshot> snapshot = journal.latestSnapshot();
-        HallState state = snapshot.map(s -> StateCodec.decode(s.state(), config))
+        HallState rebuilt = snapshot.map(s -> StateCodec.decode(s.state(), config))
                 .orElseGet(() -> new HallState(config, LocalDate.ofInstant(clock.instant(), config.zone())));
         long from = snapshot.map(Snapshot::seq).orElse(0L);
-        long[] replayed = { 0 };
+        int[] replayed = { 0 };
         journal.replay(from, e -> {
-            state.apply(EventCodec.decode(e.type(), e.payload()));
+            rebuilt.apply(EventCodec.decode(e.type(), e.payload()));
             replayed[0]++;
         });
-        engine.state = state;
-        engine.seq = journal.lastSeq();
+        long lastSeq = journal.lastSeq();
         long since = clock.millis() - REQUEST_MEMORY.toMillis();
-        for (StoredRequest r : journal.requestsSince(since)) {
+        List<StoredRequest> recent = journal.requestsSince(since);
+        state = rebuilt;
+        seq = lastSeq;
+        eventsSinceSnapshot = replayed[0];
+        // What is done is durable and in the journal (with what a timed-out acknowledgement may
+        // have missed); what is not done belongs to a caller that completes or removes it itself.
+        requests.values().removeIf(c -> c.result.isDone());
+        for (StoredRequest r : recent) {
             Completion c = new Completion(r.fingerprint(), r.recordedAtMillis());
             c.result.complete(r.result());
-            engine.requests.put(r.requestId(), c);
+            requests.put(r.requestId(), c);
         }
+        generation++;
         LOG.info("Queue state rebuilt up to seq {} (snapshot at {}, {} events replayed, {} request ids) in {} ms",
-                engine.seq, from, replayed[0], engine.requests.size(), (System.nanoTime() - started) / 1_000_000);
-        return engine;
+                seq, from, replayed[0], requests.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Leaves UNAVAILABLE after a storage failure, at most every {@link #RETRY_INTERVAL}: the
+     * journal probes with a real write whether it can write again; if so, the state is rebuilt
+     * from the journal before anything else is appended. Under the lock, so no operation decides
+     * on the old state in between.
+     *
+     * @return whether the engine accepts operations again
+     */
+    private boolean recover() {
+        if (unavailable == null) {
+            return true;
+        }
+        if (!recoverable) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - nextRecovery < 0) {
+            return false;
+        }
+        nextRecovery = now + retryIntervalNanos;
+        try {
+            if (!journal.resume().get(RESUME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false; // still full: the journal logged why at DEBUG
+            }
+            rebuild(state.config());
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            stopForGood("the journal cannot write again: " + e.getCause().getMessage(), e.getCause());
+            return false;
+        } catch (JournalCorruptException e) {
+            stopForGood("the journal is damaged: " + e.getMessage(), e);
+            return false;
+        } catch (JournalException e) {
+            LOG.warn("The queue state cannot be read back from the journal yet: {}", e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            stopForGood("the queue state cannot be rebuilt from the journal: " + e, e);
+            return false;
+        }
+        LOG.warn("Queue core accepts operations again: the journal can write, state rebuilt up to seq {} "
+                + "(it had stopped: {})", seq, unavailable);
+        unavailable = null;
+        return true;
+    }
+
+    /** A timer's attempt to leave UNAVAILABLE after a storage failure without waiting for an operation. */
+    public void retry() {
+        if (unavailable == null || !recoverable) {
+            return;
+        }
+        lock.lock();
+        try {
+            recover();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tests: how often {@link #recover} may try (default {@link #RETRY_INTERVAL}). */
+    void retryEvery(Duration interval) {
+        retryIntervalNanos = interval.toNanos();
     }
 
     /** Runs one operation; see {@link org.openhall.api.queue.HallQueue} for the contract. */
@@ -148,7 +258,7 @@ public final class QueueEngine implements AutoCloseable {
             return Result.error(ErrorCode.INVALID_ARGUMENT, malformed);
         }
         String refused = unavailable;
-        if (refused != null) {
+        if (refused != null && !recoverable) {
             return Result.error(ErrorCode.UNAVAILABLE, refused);
         }
         Completion mine = null;
@@ -203,11 +313,14 @@ public final class QueueEngine implements AutoCloseable {
         Result<T> result;
         byte[] stored = null;
         Pending pending;
+        long appendedIn;
         lock.lock();
         try {
-            if (unavailable != null) {
-                return Result.error(ErrorCode.UNAVAILABLE, unavailable);
+            String refused = unavailable;
+            if (refused != null && !recover()) {
+                return Result.error(ErrorCode.UNAVAILABLE, unavailable == null ? refused : unavailable);
             }
+            appendedIn = generation;
             Instant now = clock.instant();
             rollOver(now);
             Policies inForce = policies.get();
@@ -252,14 +365,14 @@ public final class QueueEngine implements AutoCloseable {
             return fail("the journal refused an append: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // A defect in decide/apply: the state may be half-changed. Stop rather than drift.
-            return fail("an operation failed unexpectedly: " + e, e);
+            return stopForGood("an operation failed unexpectedly: " + e, e);
         } finally {
             lock.unlock();
         }
         try {
             pending.durable().get(DURABILITY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            return fail("the journal did not make an operation durable: " + e.getMessage(), e);
+            return failAfterAppend(appendedIn, "the journal did not make an operation durable: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.error(ErrorCode.UNAVAILABLE, "interrupted before the operation was durable");
@@ -321,11 +434,11 @@ public final class QueueEngine implements AutoCloseable {
 
     /** Rolls the day over and updates the hall's phase without waiting for an operation (called by a timer). */
     public void tick() {
-        if (unavailable != null) {
-            return;
-        }
         lock.lock();
         try {
+            if (!recover()) {
+                return;
+            }
             Instant now = clock.instant();
             rollOver(now);
             List<Entry> phase = phaseChange(now, policies.get());
@@ -336,7 +449,7 @@ public final class QueueEngine implements AutoCloseable {
         } catch (JournalException e) {
             fail("the journal refused the day rollover or a phase change: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            fail("the day rollover or a phase change failed unexpectedly: " + e, e);
+            stopForGood("the day rollover or a phase change failed unexpectedly: " + e, e);
         } finally {
             lock.unlock();
         }
@@ -363,12 +476,67 @@ public final class QueueEngine implements AutoCloseable {
         requests.values().removeIf(c -> c.recordedAt < cutoff && c.result.isDone());
     }
 
-    private <T> Result<T> fail(String reason, Exception cause) {
+    /**
+     * A storage failure: refuse operations until {@link #recover} finds the journal writable again
+     * and has rebuilt the state from it. Under the lock, or from {@link #failAfterAppend}.
+     */
+    private <T> Result<T> fail(String reason, Throwable cause) {
         if (unavailable == null) {
             unavailable = "the queue core stopped: " + reason;
-            LOG.error("Queue core stops accepting operations: {}", reason, cause);
+            recoverable = true;
+            nextRecovery = System.nanoTime(); // the next operation may try at once
+            LOG.error("Queue core refuses operations (UNAVAILABLE) until the journal can write again; it retries"
+                    + " at most every {} ms: {}", retryIntervalNanos / 1_000_000, reason, cause);
+        }
+        if (journal.isFailed()) {
+            // The journal has dropped everything it had not written and refuses appends until it
+            // is resumed: what it holds now is the durable state. Reads (snapshot, ticket,
+            // statistics) show that from now on, not the events of operations that were refused.
+            resyncWhileUnavailable();
         }
         return Result.error(ErrorCode.UNAVAILABLE, unavailable);
+    }
+
+    /** Under the lock: rebuilds from the journal while refusing operations; recover() does it again. */
+    private void resyncWhileUnavailable() {
+        try {
+            rebuild(state.config());
+        } catch (JournalCorruptException e) {
+            stopForGood("the journal is damaged: " + e.getMessage(), e);
+        } catch (JournalException e) {
+            LOG.warn("The queue state cannot be read back from the journal yet (it is, once the journal can write"
+                    + " again): {}", e.getMessage());
+        } catch (RuntimeException e) {
+            stopForGood("the queue state cannot be rebuilt from the journal: " + e, e);
+        }
+    }
+
+    /** A failure that does not go away by itself: UNAVAILABLE until the core is started again. */
+    private <T> Result<T> stopForGood(String reason, Throwable cause) {
+        if (unavailable == null || recoverable) {
+            unavailable = "the queue core stopped: " + reason;
+            recoverable = false;
+            LOG.error("Queue core stops accepting operations until it is started again: {}", reason, cause);
+        }
+        return Result.error(ErrorCode.UNAVAILABLE, unavailable);
+    }
+
+    /**
+     * The unit appended in {@code appendedIn} was not acknowledged. If the state was rebuilt from
+     * the journal since (another caller recovered already), that state does not contain the unit's
+     * events and must stay as it is; the caller is refused all the same.
+     */
+    private <T> Result<T> failAfterAppend(long appendedIn, String reason, Throwable cause) {
+        lock.lock();
+        try {
+            if (generation == appendedIn) {
+                return fail(reason, cause);
+            }
+            return Result.error(ErrorCode.UNAVAILABLE, unavailable != null ? unavailable
+                    : "the operation was not acknowledged (retry it with the same request id): " + reason);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Applies a new configuration (from Config Admin) to the running hall. */
@@ -462,9 +630,10 @@ public final class QueueEngine implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            if (unavailable == null) {
+            if (unavailable == null || recoverable) {
                 unavailable = "the queue core is stopping";
             }
+            recoverable = false;
         } finally {
             lock.unlock();
         }

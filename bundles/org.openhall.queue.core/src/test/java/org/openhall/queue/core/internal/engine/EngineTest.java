@@ -204,6 +204,22 @@ class EngineTest {
     }
 
     @Test
+    void aJournalThatCannotWriteAgainKeepsTheEngineUnavailable() throws Exception {
+        QueueEngine engine = start(QueueSettings.DEFAULTS);
+        engine.retryEvery(Duration.ZERO);
+        assertTrue(engine.execute("ok", issue("A"), IssuedTicket.class).isOk());
+        ((Journal) open.get(1)).close(); // the journal goes away under the engine: resume() is refused for good
+        for (int i = 0; i < 3; i++) {
+            Result<IssuedTicket> r = engine.execute("late-" + i, issue("A"), IssuedTicket.class);
+            assertEquals(ErrorCode.UNAVAILABLE, r.error().code());
+        }
+        engine.retry();
+        assertFalse(engine.isAvailable(), "a failure that cannot go away is not retried");
+        assertTrue(engine.execute("late-9", issue("A"), IssuedTicket.class).error().message().contains("cannot write again"),
+                "the reason says so");
+    }
+
+    @Test
     void theDayRollsOverNumbersRestartAndTheJournalKeepsOnlyTheRetentionPeriod() throws Exception {
         QueueSettings oneDay = new QueueSettings(3, Duration.ofMinutes(30), Duration.ofMinutes(30), 2, 20,
                 Duration.ofMinutes(5), 1);
