@@ -375,4 +375,47 @@ class MosquittoExampleTest {
         assertEquals(ROOT + "events/ticket.issued", screen.next(WAIT_MS).topic(), "no spoofed event, no command");
         assertEquals(0, hall.lost.get(), "the hall stayed connected");
     }
+
+    /**
+     * The hall's own publisher on the example's WebSocket listener: with its password it publishes;
+     * with a wrong one the broker's reason is what it reports (not Paho's "Already connected").
+     */
+    @Test
+    void theHallsPublisherSignsInOverWebSocketAndShowsWhyItWasRefused() throws Exception {
+        int port = start();
+        Client screen = client(port, "screen-1", "screen1").subscribe(ROOT + "events/#");
+        String ws = "ws://127.0.0.1:" + wsPort + "/mqtt";
+        try (org.openhall.mqtt.bridge.internal.outbox.Outbox outbox = org.openhall.mqtt.bridge.internal.outbox.Outbox
+                .open(dir.resolve("outbox.db"), org.openhall.mqtt.bridge.internal.outbox.Outbox.DEFAULT_QUOTA,
+                        ROOT + "events/gap", (from, to) -> "{}".getBytes(StandardCharsets.UTF_8))) {
+            outbox.add(org.openhall.mqtt.bridge.internal.outbox.OutboxMessage.of(
+                    org.openhall.mqtt.bridge.internal.outbox.OutboxMessage.Kind.EVENT, ROOT + "events/ticket.issued",
+                    "{\"seq\":1}".getBytes(StandardCharsets.UTF_8), false, 1));
+            try (OutboxPublisher wrong = publisher(outbox, ws, "wrong-secret")) {
+                await("a refusal", () -> wrong.lastError() != null);
+                assertTrue(wrong.lastError().contains("Not authorized"), "the broker's reason: " + wrong.lastError());
+            }
+            assertNull(screen.next(QUIET_MS), "nothing was published");
+            try (OutboxPublisher right = publisher(outbox, ws, "hall-secret")) {
+                Subscriber.Received r = screen.next(WAIT_MS);
+                assertNotNull(r, "the event arrived over the WebSocket listener");
+                assertEquals("{\"seq\":1}", r.payload());
+            }
+        }
+    }
+
+    static OutboxPublisher publisher(org.openhall.mqtt.bridge.internal.outbox.Outbox outbox, String uri, String password) {
+        OutboxPublisher p = new OutboxPublisher(outbox, new OutboxPublisher.Settings(uri, HALL_CLIENT_ID, ROOT + "status",
+                "{\"online\":false}".getBytes(StandardCharsets.UTF_8), java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200)), () -> {
+                }, new OutboxPublisher.Hooks() {
+                    @Override
+                    public void configure(MqttConnectOptions options) {
+                        options.setUserName("openhall");
+                        options.setPassword(password.toCharArray());
+                    }
+                });
+        p.start();
+        return p;
+    }
 }
