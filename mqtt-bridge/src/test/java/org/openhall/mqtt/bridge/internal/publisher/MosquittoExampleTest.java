@@ -8,26 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openhall.mqtt.bridge.internal.publisher.ExampleBroker.Client;
 import org.openhall.testsupport.Mosquitto;
 
 /**
@@ -43,7 +36,6 @@ import org.openhall.testsupport.Mosquitto;
  */
 class MosquittoExampleTest {
 
-    static final Path EXAMPLE = Path.of(System.getProperty("user.dir"), "mosquitto");
     static final String ROOT = "openhall/v1/demo/";
     /** The hall's own client id, as the demo hall's `local` connection has it. */
     static final String HALL_CLIENT_ID = "openhall-demo-local";
@@ -69,123 +61,15 @@ class MosquittoExampleTest {
     }
 
     /** Mosquitto with the example files; {@code edit} may change the configuration (a control run). */
-    int start(java.util.function.UnaryOperator<String> edit) throws Exception {
-        int port = Mosquitto.freePort();
-        wsPort = Mosquitto.freePort();
-        String conf = Files.readString(EXAMPLE.resolve("openhall.conf"), StandardCharsets.UTF_8)
-                .replace("/etc/mosquitto/openhall.passwd", dir.resolve("openhall.passwd").toString())
-                .replace("/etc/mosquitto/openhall.acl", EXAMPLE.resolve("openhall.acl").toString())
-                .replace("\nlistener 1883\n", "\nlistener " + port + " 127.0.0.1\n")
-                .replace("\nlistener 8083\n", "\nlistener " + wsPort + " 127.0.0.1\n")
-                + "\nuser root\nlog_dest file " + dir.resolve("mosquitto.log") + "\nlog_type all\n";
-        assertTrue(conf.contains("listener " + port + " ") && conf.contains("listener " + wsPort + " "),
-                "both listeners of the example were found");
-        passwd("-c", "openhall", "hall-secret");
-        for (String user : new String[] { "kiosk1", "caller1", "screen1", "cloud" }) {
-            passwd(null, user, user + "-secret");
-        }
-        broker = Mosquitto.configured(dir, edit.apply(conf), port, wsPort);
-        broker.start();
-        return port;
+    int start(UnaryOperator<String> edit) throws Exception {
+        ExampleBroker example = ExampleBroker.start(dir, edit);
+        broker = example.broker;
+        wsPort = example.wsPort;
+        return example.port;
     }
 
     int start() throws Exception {
         return start(c -> c);
-    }
-
-    void passwd(String flag, String user, String password) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("mosquitto_passwd"));
-        if (flag != null) {
-            cmd.add(flag);
-        }
-        cmd.addAll(List.of("-b", dir.resolve("openhall.passwd").toString(), user, password));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd " + user + ": " + out);
-    }
-
-    /** One MQTT client: what it receives, and how often it lost its connection. */
-    static final class Client implements AutoCloseable {
-        final MqttClient mqtt;
-        final BlockingQueue<Subscriber.Received> received = new LinkedBlockingQueue<>();
-        final AtomicInteger lost = new AtomicInteger();
-
-        Client(String uri, String clientId, String user, String password, boolean persistent, String willTopic)
-                throws MqttException {
-            mqtt = new MqttClient(uri, clientId, new MemoryPersistence());
-            mqtt.setCallback(new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    lost.incrementAndGet();
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    received.add(new Subscriber.Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                            message.isRetained()));
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                    // publish() waits for the acknowledgement
-                }
-            });
-            MqttConnectOptions o = new MqttConnectOptions();
-            o.setCleanSession(!persistent);
-            o.setConnectionTimeout(5);
-            o.setAutomaticReconnect(false); // a lost connection stays lost: the test counts it
-            // No fall-back to MQTT 3.1 after a refusal: over WebSocket, Paho 1.2.5's second attempt
-            // fails with "Already connected" and hides the broker's reason.
-            o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-            if (user != null) {
-                o.setUserName(user);
-                o.setPassword(password.toCharArray());
-            }
-            if (willTopic != null) {
-                o.setWill(willTopic, "{\"online\":false}".getBytes(StandardCharsets.UTF_8), 1, true);
-            }
-            mqtt.connect(o);
-        }
-
-        /** QoS 1, returns after the broker's acknowledgement (an ACL denial is acknowledged too). */
-        void publish(String topic, String payload, boolean retained) throws MqttException {
-            MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-            m.setQos(1);
-            m.setRetained(retained);
-            mqtt.publish(topic, m);
-        }
-
-        void publish(String topic, String payload) throws MqttException {
-            publish(topic, payload, false);
-        }
-
-        Client subscribe(String filter) throws MqttException {
-            mqtt.subscribe(filter, 1);
-            return this;
-        }
-
-        /** The next message whose topic matches, within the timeout, else null; others are skipped. */
-        Subscriber.Received next(java.util.function.Predicate<String> topic, long timeoutMillis) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (true) {
-                Subscriber.Received r = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (r == null || topic.test(r.topic())) {
-                    return r;
-                }
-            }
-        }
-
-        Subscriber.Received next(long timeoutMillis) throws InterruptedException {
-            return next(t -> true, timeoutMillis);
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (mqtt.isConnected()) {
-                mqtt.disconnect(1000);
-            }
-            mqtt.close(true);
-        }
     }
 
     Client client(int port, String clientId, String user) throws MqttException {
@@ -193,14 +77,16 @@ class MosquittoExampleTest {
     }
 
     Client client(String uri, String clientId, String user, boolean persistent) throws MqttException {
-        Client c = new Client(uri, clientId, user, user == null ? null : user + "-secret", persistent, null);
+        Client c = new Client(uri, clientId, user, user == null ? null : ExampleBroker.password(user), persistent,
+                null);
         clients.add(c);
         return c;
     }
 
     /** The hall controller as its `local` connection connects: its client id, persistent session, Last Will. */
     Client hall(int port) throws MqttException {
-        Client c = new Client("tcp://127.0.0.1:" + port, HALL_CLIENT_ID, "openhall", "hall-secret", true, ROOT + "status");
+        Client c = new Client("tcp://127.0.0.1:" + port, HALL_CLIENT_ID, "openhall", ExampleBroker.password("openhall"),
+                true, ROOT + "status");
         clients.add(c);
         return c.subscribe(ROOT + "commands/+");
     }
@@ -396,7 +282,7 @@ class MosquittoExampleTest {
                 assertTrue(wrong.lastError().contains("Not authorized"), "the broker's reason: " + wrong.lastError());
             }
             assertNull(screen.next(QUIET_MS), "nothing was published");
-            try (OutboxPublisher right = publisher(outbox, ws, "hall-secret")) {
+            try (OutboxPublisher right = publisher(outbox, ws, ExampleBroker.password("openhall"))) {
                 Subscriber.Received r = screen.next(WAIT_MS);
                 assertNotNull(r, "the event arrived over the WebSocket listener");
                 assertEquals("{\"seq\":1}", r.payload());
