@@ -25,6 +25,7 @@ public final class Mosquitto implements AutoCloseable {
     public final int port;
     public final Path dir;
     private final Path config;
+    private final int[] ports;
     private Process process;
 
     public Mosquitto(Path dir) throws IOException {
@@ -48,9 +49,8 @@ public final class Mosquitto implements AutoCloseable {
     private Mosquitto(Path dir, List<String> base, String... extraConfig) throws IOException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
         this.dir = dir;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = freePort();
+        ports = new int[] { port };
         config = dir.resolve("mosquitto.conf");
         Files.writeString(config, String.join("\n",
                 "listener " + port + " 127.0.0.1",
@@ -61,6 +61,38 @@ public final class Mosquitto implements AutoCloseable {
                 String.join("\n", extraConfig), ""));
     }
 
+    /**
+     * A broker with a configuration file of the test's own (its listeners, TLS, users, ACL …),
+     * e.g. the example configuration with its ports replaced. {@link #start()} waits until it
+     * listens on every one of {@code ports}; {@link #port} is the first.
+     */
+    public static Mosquitto configured(Path dir, String configuration, int... ports) throws IOException {
+        return new Mosquitto(dir, configuration, ports);
+    }
+
+    private Mosquitto(Path dir, String configuration, int[] ports) throws IOException {
+        assertTrue(Files.isExecutable(BINARY), BINARY + " is required (apt-get install -y mosquitto)");
+        assertTrue(ports.length > 0, "at least one port");
+        this.dir = dir;
+        this.port = ports[0];
+        this.ports = ports.clone();
+        config = dir.resolve("mosquitto.conf");
+        Files.writeString(config, configuration);
+    }
+
+    /** A port that was free a moment ago (for a listener of {@link #configured}). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** What the broker logged to its standard output (start-up errors). */
+    public String output() throws IOException {
+        Path out = dir.resolve("mosquitto.out");
+        return Files.exists(out) ? Files.readString(out) : "";
+    }
+
     public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
@@ -69,17 +101,23 @@ public final class Mosquitto implements AutoCloseable {
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int p : ports) {
+            awaitListening(p, deadline);
+        }
+    }
+
+    private void awaitListening(int p, long deadline) throws Exception {
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress("127.0.0.1", p), 200);
                 return;
             } catch (IOException notYet) {
                 if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
-                    fail("mosquitto exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("mosquitto.out")));
+                    fail("mosquitto exited with " + process.exitValue() + ": " + output());
                 }
             }
         }
-        fail("mosquitto did not listen on " + port + " within 10 s");
+        fail("mosquitto did not listen on " + p + " within 10 s: " + output());
     }
 
     /** SIGTERM: Mosquitto saves its persistence file and exits. */

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,20 +34,27 @@ import org.openhall.queue.core.internal.engine.RealQueue;
 import org.osgi.service.event.Event;
 
 /**
- * A connection over TLS ({@code ssl://}) to a real Mosquitto with a TLS listener: a CA and the
- * broker's certificate are made by {@code openssl} for the test, the CA goes into a PKCS12 trust
- * store made by {@code keytool}, and the connection names it ({@code tls.trustStore}). Without it
- * (the JVM's CAs) the broker's certificate is not trusted and nothing is published.
+ * A connection over TLS to a real Mosquitto: a CA, the broker's certificate and client
+ * certificates are made by {@code openssl} for the test (nothing is committed), the CA goes into a
+ * PKCS12 trust store made by {@code keytool} ({@code tls.trustStore}), a client certificate and
+ * its key into a PKCS12 key store ({@code tls.keyStore}). The broker has four listeners:
+ * {@code ssl} with a server certificate only; {@code ssl} and {@code wss} that require a client
+ * certificate whose CN is the user name ({@code use_identity_as_username}, the example ACL of
+ * mqtt-bridge/mosquitto/ applies, so only the CN {@code openhall} may publish the hall's events);
+ * and a plain one on loopback for the test's subscriber.
  */
 class LinkTlsTest {
 
     static final long WAIT_MS = 30_000;
     static final String ROOT = "openhall/v1/" + RealQueue.HALL_ID;
+    static final Path EXAMPLE_ACL = Path.of(System.getProperty("user.dir"), "mosquitto", "openhall.acl");
 
     @TempDir
     Path tmp;
-    Process mosquitto;
+    Mosquitto broker;
     int tlsPort;
+    int certPort;
+    int wssPort;
     int plainPort;
     RealQueue hall;
     final List<AutoCloseable> open = new ArrayList<>();
@@ -66,20 +70,38 @@ class LinkTlsTest {
                 "-out", "broker.crt", "-days", "2", "-extfile", "san.ext");
         run("keytool", "-importcert", "-noprompt", "-alias", "openhall-test-ca", "-file", "ca.crt", "-keystore",
                 "trust.p12", "-storetype", "PKCS12", "-storepass", "trust-secret");
-        tlsPort = freePort();
-        plainPort = freePort();
-        // One TLS listener for the hall; a plain one on loopback for the test's subscriber.
-        Files.writeString(tmp.resolve("mosquitto.conf"), String.join("\n", "per_listener_settings false",
-                "allow_anonymous true", "user root", "log_dest file " + tmp.resolve("mosquitto.log"),
-                "listener " + tlsPort + " 127.0.0.1", "cafile " + tmp.resolve("ca.crt"),
-                "certfile " + tmp.resolve("broker.crt"), "keyfile " + tmp.resolve("broker.key"),
-                "listener " + plainPort + " 127.0.0.1", ""));
-        mosquitto = new ProcessBuilder(Mosquitto.BINARY.toString(), "-c", tmp.resolve("mosquitto.conf").toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("mosquitto.out").toFile()).start();
-        awaitListening(tlsPort);
-        awaitListening(plainPort);
+        clientCertificate("openhall");
+        clientCertificate("kiosk1");
+        tlsPort = Mosquitto.freePort();
+        certPort = Mosquitto.freePort();
+        wssPort = Mosquitto.freePort();
+        plainPort = Mosquitto.freePort();
+        String serverTls = String.join("\n", "cafile " + tmp.resolve("ca.crt"), "certfile " + tmp.resolve("broker.crt"),
+                "keyfile " + tmp.resolve("broker.key"));
+        String clientCertificates = String.join("\n", serverTls, "require_certificate true", "use_identity_as_username true",
+                "use_username_as_clientid true", "allow_anonymous false", "acl_file " + EXAMPLE_ACL);
+        broker = Mosquitto.configured(tmp, String.join("\n", "per_listener_settings true", "user root",
+                "log_dest file " + tmp.resolve("mosquitto.log"), "log_type all",
+                "listener " + tlsPort + " 127.0.0.1", serverTls, "allow_anonymous true",
+                "listener " + certPort + " 127.0.0.1", clientCertificates,
+                "listener " + wssPort + " 127.0.0.1", "protocol websockets", clientCertificates,
+                // the test's subscriber: plain, anonymous, reads everything
+                "listener " + plainPort + " 127.0.0.1", "allow_anonymous true", ""),
+                tlsPort, certPort, wssPort, plainPort);
+        broker.start();
         hall = new RealQueue(Files.createDirectories(tmp.resolve("queue")));
         open.add(hall);
+    }
+
+    /** {@code <cn>.p12}: a key and a certificate for {@code CN=<cn>} signed by the test CA. */
+    void clientCertificate(String cn) throws Exception {
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", cn + ".key", "-out", cn + ".csr", "-subj",
+                "/CN=" + cn);
+        Files.writeString(tmp.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
+        run("openssl", "x509", "-req", "-in", cn + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", cn + ".crt", "-days", "2", "-extfile", "client.ext");
+        run("openssl", "pkcs12", "-export", "-in", cn + ".crt", "-inkey", cn + ".key", "-name", cn, "-out", cn + ".p12",
+                "-passout", "pass:" + cn + "-secret");
     }
 
     @AfterEach
@@ -87,8 +109,8 @@ class LinkTlsTest {
         for (AutoCloseable c : open) {
             c.close();
         }
-        if (mosquitto != null) {
-            mosquitto.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -99,30 +121,13 @@ class LinkTlsTest {
         assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    void awaitListening(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (mosquitto.waitFor(20, TimeUnit.MILLISECONDS)) {
-                    fail("mosquitto exited: " + Files.readString(tmp.resolve("mosquitto.out")));
-                }
-            }
-        }
-        fail("mosquitto did not listen on " + port + " within 10 s");
-    }
-
     Link link(String... tls) throws Exception {
+        return linkTo("ssl://127.0.0.1:" + tlsPort, tls);
+    }
+
+    Link linkTo(String uri, String... tls) throws Exception {
         Map<String, Object> p = new java.util.HashMap<>(Map.of("service.pid", "org.openhall.mqtt.connection~cloud",
-                "uri", "ssl://127.0.0.1:" + tlsPort, "publish", "events", "backoff.initialMillis", "50",
+                "uri", uri, "publish", "events", "backoff.initialMillis", "50",
                 "backoff.maxMillis", "200", "timeoutSeconds", "5"));
         for (int i = 0; i < tls.length; i += 2) {
             p.put(tls[i], tls[i + 1]);
@@ -187,5 +192,83 @@ class LinkTlsTest {
         assertTrue(l.lastError().contains("certification path"), "the reason is named: " + l.lastError());
         await("the event queued", () -> l.lastSeq() == hall.seq());
         assertTrue(l.queued() >= 1, "the event waits in the outbox");
+    }
+
+    String[] clientTls(String cn) {
+        return new String[] { "tls.trustStore", tmp.resolve("trust.p12").toString(), "tls.trustStorePassword",
+                "trust-secret", "tls.keyStore", tmp.resolve(cn + ".p12").toString(), "tls.keyStorePassword", cn + "-secret" };
+    }
+
+    String wss() {
+        return "wss://127.0.0.1:" + wssPort + "/mqtt";
+    }
+
+    /** The hall's connection presents its certificate (CN=openhall), publishes, a subscriber receives. */
+    void eventArrivesWithTheClientCertificate(String uri) throws Exception {
+        try (Subscriber screen = new Subscriber("tcp://127.0.0.1:" + plainPort, "screen", ROOT + "/events/#", false)) {
+            Link l = linkTo(uri, clientTls("openhall"));
+            await("connected with the client certificate", () -> "connected".equals(l.state()));
+            long before = hall.seq();
+            issue();
+            Subscriber.Received r = screen.next("/events/ticket.issued", WAIT_MS);
+            assertNotNull(r, "the event arrived; the broker took the certificate's CN as the user openhall");
+            assertEquals(before + 1, Json.read(r.payload().getBytes(UTF_8)).get("seq").longValue());
+        }
+    }
+
+    @Test
+    void theConnectionSignsInWithItsClientCertificateOverSsl() throws Exception {
+        eventArrivesWithTheClientCertificate("ssl://127.0.0.1:" + certPort);
+    }
+
+    @Test
+    void theConnectionSignsInWithItsClientCertificateOverWss() throws Exception {
+        eventArrivesWithTheClientCertificate(wss());
+    }
+
+    /** Without a client certificate the listener refuses the connection, the reason is shown, events wait. */
+    void refusedWithoutTheClientCertificate(String uri) throws Exception {
+        Link l = linkTo(uri, "tls.trustStore", tmp.resolve("trust.p12").toString(), "tls.trustStorePassword",
+                "trust-secret");
+        await("a refused connection", () -> l.lastError() != null);
+        issue();
+        assertEquals("disconnected", l.state(), "last error: " + l.lastError());
+        assertTrue(l.lastError().contains("certificate_required") || l.lastError().contains("bad_certificate"),
+                "the reason is named: " + l.lastError());
+        await("the event queued", () -> l.lastSeq() == hall.seq());
+        assertTrue(l.queued() >= 1, "the event waits in the outbox");
+    }
+
+    @Test
+    void withoutAClientCertificateTheSslListenerRefusesTheConnection() throws Exception {
+        refusedWithoutTheClientCertificate("ssl://127.0.0.1:" + certPort);
+    }
+
+    @Test
+    void withoutAClientCertificateTheWssListenerRefusesTheConnection() throws Exception {
+        refusedWithoutTheClientCertificate(wss());
+    }
+
+    /** A device's certificate (CN=kiosk1) gets in, but the ACL keeps it from speaking for the hall. */
+    @Test
+    void aDevicesCertificateDoesNotPublishTheHallsEvents() throws Exception {
+        try (Subscriber screen = new Subscriber("tcp://127.0.0.1:" + plainPort, "screen", ROOT + "/events/#", false)) {
+            Link l = linkTo(wss(), clientTls("kiosk1"));
+            await("connected with kiosk1's certificate", () -> "connected".equals(l.state()));
+            issue();
+            await("the broker acknowledged the event", () -> l.lastSeq() == hall.seq() && l.queued() == 0);
+            org.eclipse.paho.client.mqttv3.MqttClient marker = new org.eclipse.paho.client.mqttv3.MqttClient(
+                    "tcp://127.0.0.1:" + plainPort, "marker", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            marker.connect();
+            try {
+                marker.publish(ROOT + "/events/marker", "{}".getBytes(UTF_8), 1, false);
+            } finally {
+                marker.disconnect();
+                marker.close();
+            }
+            Subscriber.Received first = screen.next("", WAIT_MS);
+            assertNotNull(first);
+            assertEquals(ROOT + "/events/marker", first.topic(), "kiosk1's event was dropped by the broker's ACL");
+        }
     }
 }
