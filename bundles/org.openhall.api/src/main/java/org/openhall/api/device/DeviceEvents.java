@@ -91,6 +91,25 @@ public final class DeviceEvents {
                 Instant.ofEpochMilli(((Number) time).longValue()));
     }
 
+    /**
+     * The properties of a {@link #DEVICE_NOTICE} event: a notice for the hall screens about a
+     * device (e.g. "设备故障,暂停使用" at a kiosk without a printer, R5), or its withdrawal.
+     *
+     * @param active whether the notice is in force (false withdraws it)
+     * @param time   when, epoch milliseconds
+     * @since 1.1
+     */
+    public static Map<String, Object> notice(String deviceId, String kind, String text, boolean active, long time) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(TYPE, DEVICE_NOTICE);
+        p.put(TIME, time);
+        p.put(DEVICE, Objects.requireNonNull(deviceId, "deviceId"));
+        p.put(KIND, Objects.requireNonNull(kind, "kind"));
+        p.put(TEXT, text == null ? "" : text);
+        p.put(ACTIVE, active);
+        return p;
+    }
+
     /** The Event Admin topic of an event type. */
     public static String topic(String type) {
         return TOPIC_ROOT + type.replace('.', '/');

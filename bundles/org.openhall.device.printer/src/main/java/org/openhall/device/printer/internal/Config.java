@@ -18,7 +18,7 @@ final class Config {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
-    record Printer(TicketPrinter.Settings settings, List<String> windows, ZoneId zone) {
+    record Printer(org.openhall.device.printer.internal.Printer.Settings settings, List<String> windows, ZoneId zone) {
     }
 
     record Kiosk(String id, String printer, String printer2, List<String> categories, String qr, String footer,
@@ -48,7 +48,7 @@ final class Config {
         Duration poll = Duration.ofMillis(p.integer("pollMillis", 2000, 100, 600_000));
         Duration answer = Duration.ofMillis(p.integer("answerTimeoutMillis", 500, 20, 10_000));
         int attempts = p.integer("attempts", 2, 1, 10);
-        return new Printer(new TicketPrinter.Settings(id, link, poll, answer, attempts), p.list("windows"), zone(p));
+        return new Printer(new org.openhall.device.printer.internal.Printer.Settings(id, link, poll, answer, attempts), p.list("windows"), zone(p));
     }
 
     static Kiosk kiosk(Map<String, ?> properties) throws ConfigProblem {

@@ -1,16 +1,23 @@
 package org.openhall.device.printer.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.device.Device;
+import org.openhall.api.device.DeviceDetail;
 import org.openhall.api.device.DeviceEvents;
+import org.openhall.api.device.DeviceKinds;
+import org.openhall.api.device.DeviceState;
 import org.openhall.api.device.DeviceStatus;
 import org.openhall.api.device.Kiosk;
 import org.openhall.api.device.KioskIssue;
+import org.openhall.api.device.TicketPrinter;
 import org.openhall.api.queue.CategoryView;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.HallQueue;
@@ -19,7 +26,10 @@ import org.openhall.api.queue.IssuedTicket;
 import org.openhall.api.queue.PriorityClass;
 import org.openhall.api.queue.Request;
 import org.openhall.api.queue.Result;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
@@ -38,13 +48,15 @@ import org.slf4j.LoggerFactory;
  * A configured kiosk (factory PID {@code org.openhall.kiosk}): issues through {@link HallQueue},
  * then prints outside any lock of the core on its printer, else its second printer, within the
  * print timeout; when neither prints, the result says so and the hall screens get the notice
- * "设备故障,暂停使用" (R5).
+ * "设备故障,暂停使用" (R5). Its printers are {@link TicketPrinter} services of any driver, found by
+ * id. It is a {@link Device} too (kind {@code kiosk}): ONLINE while one of its printers is,
+ * FAULT {@code NO_PRINTER} otherwise; registered by hand with {@value Device#ID} = its id.
  */
 @Component(configurationPid = "org.openhall.kiosk", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { Kiosk.class, EventHandler.class },
         property = EventConstants.EVENT_TOPIC + "=org/openhall/device/status")
 @Designate(ocd = Ocds.Kiosk.class, factory = true)
-public final class KioskComponent implements Kiosk, EventHandler {
+public final class KioskComponent implements Kiosk, EventHandler, Device {
 
     private static final Logger LOG = LoggerFactory.getLogger(KioskComponent.class);
 
@@ -55,14 +67,40 @@ public final class KioskComponent implements Kiosk, EventHandler {
     volatile EventAdmin eventAdmin;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    volatile List<PrinterComponent> printers;
+    volatile List<TicketPrinter> printers;
 
     private volatile Config.Kiosk config;
     private volatile Texts texts = Texts.defaults();
     private String id = "?";
     private boolean noticeActive;
+    private volatile Instant since = Instant.now();
+    private ServiceRegistration<Device> registration;
 
     @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        activate(properties);
+        if (config != null && context != null) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put(Device.ID, id);
+            p.put(Device.KIND, DeviceKinds.KIOSK);
+            registration = context.registerService(Device.class, this, p);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        ServiceRegistration<Device> r = registration;
+        registration = null;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping: its services are gone already
+            }
+        }
+    }
+
+    /** Reads a configuration (without registering services: unit tests call it). */
     void activate(Map<String, Object> properties) {
         Object configuredId = properties.get(KIOSK_ID);
         id = configuredId == null ? "?" : configuredId.toString();
@@ -104,7 +142,7 @@ public final class KioskComponent implements Kiosk, EventHandler {
         String category = s.categories().stream().filter(c -> c.id().equals(categoryId)).map(CategoryView::name)
                 .findFirst().orElse(categoryId);
         String qr = k.qr() == null ? null : Layout.qrContent(k.qr(), issued.ticket().number(), categoryId, s.hallId());
-        byte[] job = Layout.ticket(texts, s.hallName(), category, issued, qr, k.footer(), k.zone());
+        TicketPrinter.Ticket ticket = new TicketPrinter.Ticket(s.hallName(), category, issued, qr, k.footer(), k.zone());
 
         long deadline = System.nanoTime() + k.printTimeout().toNanos();
         List<String> order = new ArrayList<>();
@@ -118,7 +156,7 @@ public final class KioskComponent implements Kiosk, EventHandler {
             if (p == null || left <= 0) {
                 continue;
             }
-            if (p.print(job, Duration.ofNanos(left))) {
+            if (p.printTicket(ticket, Duration.ofNanos(left))) {
                 notice(false);
                 return new KioskIssue(r, true, printerId, null);
             }
@@ -139,25 +177,55 @@ public final class KioskComponent implements Kiosk, EventHandler {
         if (k == null || device == null || !(device.equals(k.printer()) || device.equals(k.printer2()))) {
             return;
         }
-        boolean anyOnline = false;
+        notice(!anyPrinterOnline(k));
+    }
+
+    private boolean anyPrinterOnline(Config.Kiosk k) {
         for (String printerId : new String[] { k.printer(), k.printer2() }) {
             TicketPrinter p = printerId == null ? null : find(printerId);
-            anyOnline |= p != null && p.state().status() == DeviceStatus.ONLINE;
+            if (p != null && p.state().status() == DeviceStatus.ONLINE) {
+                return true;
+            }
         }
-        notice(!anyOnline);
+        return false;
     }
 
     private TicketPrinter find(String printerId) {
-        List<PrinterComponent> all = printers;
+        List<TicketPrinter> all = printers;
         if (all == null) {
             return null;
         }
-        for (PrinterComponent c : all) {
-            if (printerId.equals(c.id())) {
-                return c.printer();
+        for (TicketPrinter p : all) {
+            if (printerId.equals(p.id())) {
+                return p;
             }
         }
         return null;
+    }
+
+    @Override
+    public String kind() {
+        return DeviceKinds.KIOSK;
+    }
+
+    @Override
+    public String windowId() {
+        return null;
+    }
+
+    /** ONLINE while one of its printers is, else FAULT NO_PRINTER (R5); since the last change of its notice. */
+    @Override
+    public DeviceState state() {
+        Config.Kiosk k = config;
+        if (k != null && anyPrinterOnline(k)) {
+            return new DeviceState(id, DeviceStatus.ONLINE, DeviceDetail.NONE, "", since);
+        }
+        return new DeviceState(id, DeviceStatus.FAULT, DeviceDetail.NO_PRINTER, texts.get("deviceFault"), since);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return Map.of();
     }
 
     /** Posts the kiosk's notice for the hall screens when it changes (R5). */
@@ -167,16 +235,15 @@ public final class KioskComponent implements Kiosk, EventHandler {
                 return;
             }
             noticeActive = active;
+            since = Instant.now();
         }
         EventAdmin ea = eventAdmin;
         if (ea != null) {
-            ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE), Map.of(
-                    DeviceEvents.TYPE, DeviceEvents.DEVICE_NOTICE,
-                    DeviceEvents.TIME, System.currentTimeMillis(),
-                    DeviceEvents.DEVICE, id,
-                    DeviceEvents.KIND, "kiosk",
-                    DeviceEvents.TEXT, texts.get("deviceFault"),
-                    DeviceEvents.ACTIVE, active)));
+            ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE),
+                    DeviceEvents.notice(id, DeviceKinds.KIOSK, texts.get("deviceFault"), active, System.currentTimeMillis())));
+            // The kiosk's own status follows its printers: ONLINE, or FAULT NO_PRINTER.
+            ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS),
+                    DeviceEvents.status(state(), DeviceKinds.KIOSK, null)));
         }
     }
 }

@@ -1,16 +1,28 @@
 package org.openhall.device.printer.internal;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.device.Device;
+import org.openhall.api.device.DeviceDetail;
 import org.openhall.api.device.DeviceEvents;
+import org.openhall.api.device.DeviceKinds;
 import org.openhall.api.device.DeviceState;
+import org.openhall.api.device.DeviceStatus;
+import org.openhall.api.device.TicketPrinter;
+import org.openhall.device.serial.Counters;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.Outcome;
 import org.openhall.api.queue.QueueEvents;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,12 +42,17 @@ import org.slf4j.LoggerFactory;
  * A configured ESC/POS printer (factory PID {@code org.openhall.printer}): runs the driver, posts
  * its status changes, and prints the one-time notification slip (R8) when a transaction at one of
  * its windows ends as materials incomplete. Never declares {@code openhall.required} (R5).
+ *
+ * <p>For the rest of the hall it is a {@link TicketPrinter} and a {@link Device}, registered with
+ * the service property {@value Device#ID} = its configured id once its configuration is accepted
+ * (by hand, because a Declarative Services component's properties cannot be renamed from its
+ * configuration's {@code id}), and unregistered when it goes.
  */
 @Component(configurationPid = "org.openhall.printer", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { PrinterComponent.class, EventHandler.class },
         property = EventConstants.EVENT_TOPIC + "=org/openhall/queue/service/finished")
 @Designate(ocd = Ocds.Printer.class, factory = true)
-public final class PrinterComponent implements EventHandler {
+public final class PrinterComponent implements EventHandler, TicketPrinter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrinterComponent.class);
 
@@ -46,10 +63,25 @@ public final class PrinterComponent implements EventHandler {
     volatile HallQueue queue;
 
     private volatile Config.Printer config;
-    private volatile TicketPrinter printer;
+    private volatile Printer printer;
     private volatile Texts texts = Texts.defaults();
+    private volatile Instant since = Instant.now();
+    private ServiceRegistration<?> registration;
 
     @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        activate(properties);
+        Config.Printer c = config;
+        if (c != null && context != null) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put(Device.ID, c.settings().id());
+            p.put(Device.KIND, DeviceKinds.TICKET_PRINTER);
+            registration = context.registerService(new String[] { TicketPrinter.class.getName(), Device.class.getName() },
+                    this, p);
+        }
+    }
+
+    /** Runs the driver for a configuration (without registering services: unit tests call it). */
     void activate(Map<String, Object> properties) {
         try {
             config = Config.printer(properties);
@@ -61,7 +93,7 @@ public final class PrinterComponent implements EventHandler {
         texts = Texts.with(properties);
         LOG.info("Printer {} on {}", config.settings().id(), config.settings().link());
         try {
-            printer = new TicketPrinter(config.settings(), Clock.systemUTC(), this::post);
+            printer = new Printer(config.settings(), Clock.systemUTC(), this::post);
         } catch (IllegalStateException e) {
             // One owner per port: another printer (or device) has this link already.
             LOG.error("Rejected configuration {}: key 'link': {}; the printer stays off", ConfigReader.source(properties),
@@ -73,7 +105,16 @@ public final class PrinterComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
-        TicketPrinter p = printer;
+        ServiceRegistration<?> r = registration;
+        registration = null;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping: its services are gone already
+            }
+        }
+        Printer p = printer;
         printer = null;
         if (p != null) {
             p.close();
@@ -81,35 +122,80 @@ public final class PrinterComponent implements EventHandler {
     }
 
     /** The configured id, or null when the configuration was rejected. */
-    String id() {
+    @Override
+    public String id() {
         Config.Printer c = config;
         return c == null ? null : c.settings().id();
     }
 
+    @Override
+    public String kind() {
+        return DeviceKinds.TICKET_PRINTER;
+    }
+
+    /** A printer belongs to the hall (a kiosk), not to a window; the windows it prints slips for are in its configuration. */
+    @Override
+    public String windowId() {
+        return null;
+    }
+
+    @Override
+    public DeviceState state() {
+        Printer p = printer;
+        if (p != null) {
+            return p.state();
+        }
+        String id = id();
+        return new DeviceState(id == null ? "?" : id, DeviceStatus.OFFLINE, DeviceDetail.NO_PORT, "not running", since);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Printer p = printer;
+        if (p == null) {
+            return Map.of();
+        }
+        Counters c = p.endpoint().counters();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("bytesOut", c.bytesOut());
+        m.put("bytesIn", c.bytesIn());
+        m.put("framesOut", c.framesOut());
+        m.put("framesIn", c.framesIn());
+        m.put("garbled", c.garbled());
+        m.put("errors", c.errors());
+        return m;
+    }
+
+    @Override
+    public boolean printTicket(TicketPrinter.Ticket ticket, Duration timeout) {
+        Printer p = printer;
+        if (p == null || ticket == null) {
+            return false;
+        }
+        byte[] job = Layout.ticket(texts, ticket.hallName(), ticket.categoryName(), ticket.issued(), ticket.qrContent(),
+                ticket.footer(), ticket.zone());
+        return p.print(job, timeout);
+    }
+
     /** The driver, or null when off. */
-    TicketPrinter printer() {
+    Printer printer() {
         return printer;
     }
 
     private void post(DeviceState s) {
+        since = s.since();
         EventAdmin ea = eventAdmin;
         if (ea == null) {
             return;
         }
-        ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS), Map.of(
-                DeviceEvents.TYPE, DeviceEvents.DEVICE_STATUS,
-                DeviceEvents.TIME, s.since().toEpochMilli(),
-                DeviceEvents.DEVICE, s.deviceId(),
-                DeviceEvents.KIND, "ticket-printer",
-                DeviceEvents.STATUS, s.status().name(),
-                DeviceEvents.DETAIL, s.detail(),
-                DeviceEvents.TEXT, s.text())));
+        ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS),
+                DeviceEvents.status(s, DeviceKinds.TICKET_PRINTER, null)));
     }
 
     @Override
     public void handleEvent(Event event) {
         Config.Printer c = config;
-        TicketPrinter p = printer;
+        Printer p = printer;
         Object window = event.getProperty(QueueEvents.WINDOW);
         if (c == null || p == null || window == null || !c.windows().contains(window.toString())
                 || !Outcome.MATERIALS_INCOMPLETE.name().equals(event.getProperty(QueueEvents.OUTCOME))) {

@@ -42,7 +42,7 @@ class PrinterNoiseTest {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     Socat socat;
     PrinterEmulator emulator;
-    TicketPrinter printer;
+    Printer printer;
 
     @AfterEach
     void tearDown() {
@@ -62,7 +62,7 @@ class PrinterNoiseTest {
         PrinterEmulator e = PrinterEmulator.onPty(socat.b);
         emulator = e;
         // attempts 2, the configured default: a garbled or lost reply is asked again once.
-        printer = new TicketPrinter(new TicketPrinter.Settings("p1", LinkSpec.parse("serial:" + socat.a, 9600, 8, 1, 'N'),
+        printer = new Printer(new Printer.Settings("p1", LinkSpec.parse("serial:" + socat.a, 9600, 8, 1, 'N'),
                 POLL, ANSWER, 2), Clock.systemUTC(), s -> seen.add(new Seen(s, e.statusQueries.get())));
         Wait.until("printer ONLINE", WAIT, () -> printer.state().status() == DeviceStatus.ONLINE);
     }
@@ -84,7 +84,7 @@ class PrinterNoiseTest {
         assertTrue(states().stream().noneMatch(s -> s.status() != DeviceStatus.ONLINE && !s.text().equals("not connected yet")),
                 "no FAULT or OFFLINE was reported: " + states());
         assertEquals(DeviceStatus.ONLINE, printer.state().status());
-        assertTrue(printer.print(TicketPrinterTest.job(ticket, 0), Duration.ofSeconds(3)), "still prints");
+        assertTrue(printer.print(PrinterTest.job(ticket, 0), Duration.ofSeconds(3)), "still prints");
         Wait.until("printed " + ticket, WAIT, () -> emulator.printed().stream().anyMatch(p -> p.text().contains(ticket)));
     }
 

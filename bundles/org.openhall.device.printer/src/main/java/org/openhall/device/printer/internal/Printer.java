@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * go to the listener. {@link #print} waits for its job at most the given timeout and reports
  * failure otherwise: a printer that never answers cannot hold up whoever prints.
  */
-public final class TicketPrinter implements AutoCloseable {
+public final class Printer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TicketPrinter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Printer.class);
 
     /** Settings of a printer. */
     public record Settings(String id, LinkSpec link, Duration pollInterval, Duration answerTimeout, int attempts) {
@@ -54,7 +54,7 @@ public final class TicketPrinter implements AutoCloseable {
     private int garbledPolls;
     private final Duration quiet;
 
-    public TicketPrinter(Settings settings, Clock clock, Consumer<DeviceState> listener) {
+    public Printer(Settings settings, Clock clock, Consumer<DeviceState> listener) {
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
@@ -72,7 +72,7 @@ public final class TicketPrinter implements AutoCloseable {
             public void linkUp(String description) {
                 linkUp = true;
                 try {
-                    worker.execute(TicketPrinter.this::poll);
+                    worker.execute(Printer.this::poll);
                 } catch (RejectedExecutionException closing) {
                     // the printer is being closed: no more polls
                 }

@@ -25,7 +25,7 @@ import org.openhall.api.queue.TicketView;
 import org.openhall.device.serial.LinkSpec;
 
 /** The ESC/POS driver against the printer emulator on real pseudo-terminals (socat) and TCP. */
-class TicketPrinterTest {
+class PrinterTest {
 
     static final Duration POLL = Duration.ofMillis(300);
     static final Duration ANSWER = Duration.ofMillis(200);
@@ -39,7 +39,7 @@ class TicketPrinterTest {
     final List<DeviceState> states = new CopyOnWriteArrayList<>();
     Socat socat;
     PrinterEmulator emulator;
-    TicketPrinter printer;
+    Printer printer;
 
     @AfterEach
     void tearDown() {
@@ -57,8 +57,8 @@ class TicketPrinterTest {
                 "no driver thread is left after close");
     }
 
-    private TicketPrinter start(LinkSpec link) {
-        printer = new TicketPrinter(new TicketPrinter.Settings("p1", link, POLL, ANSWER, 1), Clock.systemUTC(),
+    private Printer start(LinkSpec link) {
+        printer = new Printer(new Printer.Settings("p1", link, POLL, ANSWER, 1), Clock.systemUTC(),
                 states::add);
         return printer;
     }
