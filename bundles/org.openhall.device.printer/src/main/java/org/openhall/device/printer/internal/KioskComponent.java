@@ -78,7 +78,7 @@ public final class KioskComponent implements Kiosk, EventHandler, Device {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        activate(properties);
+        configure(properties);
         if (config != null && context != null) {
             Hashtable<String, Object> p = new Hashtable<>();
             p.put(Device.ID, id);
@@ -100,8 +100,9 @@ public final class KioskComponent implements Kiosk, EventHandler, Device {
         }
     }
 
-    /** Reads a configuration (without registering services: unit tests call it). */
-    void activate(Map<String, Object> properties) {
+    /** Reads a configuration (without registering services: unit tests call it). Not named
+     * activate: Declarative Services would prefer it to the one with the bundle context. */
+    void configure(Map<String, Object> properties) {
         Object configuredId = properties.get(KIOSK_ID);
         id = configuredId == null ? "?" : configuredId.toString();
         try {

@@ -70,7 +70,7 @@ public final class PrinterComponent implements EventHandler, TicketPrinter {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        activate(properties);
+        configure(properties);
         Config.Printer c = config;
         if (c != null && context != null) {
             Hashtable<String, Object> p = new Hashtable<>();
@@ -81,8 +81,9 @@ public final class PrinterComponent implements EventHandler, TicketPrinter {
         }
     }
 
-    /** Runs the driver for a configuration (without registering services: unit tests call it). */
-    void activate(Map<String, Object> properties) {
+    /** Runs the driver for a configuration (without registering services: unit tests call it). Not named
+     * activate: Declarative Services would prefer it to the one with the bundle context. */
+    void configure(Map<String, Object> properties) {
         try {
             config = Config.printer(properties);
         } catch (ConfigProblem p) {

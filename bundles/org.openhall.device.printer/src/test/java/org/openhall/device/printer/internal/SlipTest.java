@@ -38,7 +38,7 @@ class SlipTest {
     void materialsIncompletePrintsEveryMissingItemOnTheWindowsPrinter() throws Exception {
         try (Socat socat = new Socat(dir); PrinterEmulator emulator = PrinterEmulator.onPty(socat.b)) {
             PrinterComponent component = new PrinterComponent();
-            component.activate(Map.of("printer.id", "w-printer", "link", "serial:" + socat.a, "windows", "3,4",
+            component.configure(Map.of("printer.id", "w-printer", "link", "serial:" + socat.a, "windows", "3,4",
                     "pollMillis", "200", "answerTimeoutMillis", "200"));
             try {
                 Wait.until("printer online", Duration.ofSeconds(15),
