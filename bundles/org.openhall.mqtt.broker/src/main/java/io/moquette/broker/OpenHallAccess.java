@@ -15,11 +15,33 @@ public final class OpenHallAccess {
     private OpenHallAccess() {
     }
 
+    /** Session commands that threw (Moquette 0.17 would have lost the thread each time). */
+    public static long failedSessionCommands() {
+        return SessionEventLoop.FAILED_COMMANDS.get();
+    }
+
     /**
-     * Test hook only: ends every session thread of a running server as issue 17 saw it, with an
-     * exception in a session command (SessionEventLoop rethrows it and the thread ends).
+     * Test hook only: wedges every session thread of a running server (a command that blocks until
+     * the server stops), behind the component's back: its clients get no answer any more.
      */
-    public static void killSessionThreads(Server server) {
+    public static void wedgeSessionThreads(Server server) {
+        onEverySessionThread(server, () -> {
+            new java.util.concurrent.CountDownLatch(1).await();
+            return null;
+        });
+    }
+
+    /**
+     * Test hook only: a failing command on every session thread of a running server, as issue 17
+     * saw it (Moquette's own SessionEventLoop ended the thread on it).
+     */
+    public static void failOnSessionThreads(Server server) {
+        onEverySessionThread(server, () -> {
+            throw new IllegalArgumentException("increment: 0 (test hook)");
+        });
+    }
+
+    private static void onEverySessionThread(Server server, java.util.concurrent.Callable<String> command) {
         try {
             java.lang.reflect.Field f = Server.class.getDeclaredField("dispatcher");
             f.setAccessible(true);
@@ -29,9 +51,7 @@ public final class OpenHallAccess {
             for (int k = 0; done.size() < threads; k++) {
                 String id = "openhall-test-breaker-" + k;
                 if (done.add(Math.abs(id.hashCode()) % threads)) {
-                    office.routeCommand(id, "test: break the session thread", () -> {
-                        throw new IllegalArgumentException("increment: 0 (test hook)");
-                    });
+                    office.routeCommand(id, "test: break the session thread", command);
                 }
             }
         } catch (ReflectiveOperationException e) {

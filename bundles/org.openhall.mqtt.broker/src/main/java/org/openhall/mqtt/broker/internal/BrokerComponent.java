@@ -253,6 +253,9 @@ public final class BrokerComponent {
         } catch (RuntimeException | LinkageError e) {
             failure = e.toString();
         }
+        if (current != probed) {
+            return; // restarted or stopped meanwhile: the verdict is about a server that is gone
+        }
         if (failure == null) {
             if (failedProbes > 0) {
                 LOG.info("Embedded MQTT broker: health check passes again");
@@ -349,7 +352,8 @@ public final class BrokerComponent {
                     .append(", TLS ").append(off(c.sslPort())).append(", WSS ").append(off(c.wssPort())).append('\n');
         }
         b.append("refusals: ").append(refusals.snapshot()).append('\n');
-        b.append("health check: ").append(lastProbe).append("; restarts: ").append(restarts).append('\n');
+        b.append("health check: ").append(lastProbe).append("; restarts: ").append(restarts)
+                .append("; failed session commands (survived): ").append(OpenHallAccess.failedSessionCommands()).append('\n');
         return b.toString();
     }
 
@@ -358,14 +362,19 @@ public final class BrokerComponent {
         return current != null;
     }
 
-    /**
-     * Test hook: ends every Moquette session thread of the running server the way issue 17 saw it
-     * (an exception in a session command), behind the component's back.
-     */
-    void breakSessionThreadsForTest() {
+    /** Test hook: every Moquette session thread of the running server blocks, behind the component's back. */
+    void wedgeSessionThreadsForTest() {
         Server s = current;
         if (s != null) {
-            OpenHallAccess.killSessionThreads(s);
+            OpenHallAccess.wedgeSessionThreads(s);
+        }
+    }
+
+    /** Test hook: a command fails on every session thread, as in issue 17 point 3. */
+    void failOnSessionThreadsForTest() {
+        Server s = current;
+        if (s != null) {
+            OpenHallAccess.failOnSessionThreads(s);
         }
     }
 

@@ -261,6 +261,20 @@ class EmbeddedBrokerEdgeTest {
         }
     }
 
+    static <T> T pollFor(String what, java.util.function.Supplier<java.util.Optional<T>> attempt) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            java.util.Optional<T> r = attempt.get();
+            if (r.isPresent()) {
+                return r.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
     static Map<String, Object> props(Object... kv) {
         Map<String, Object> p = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
