@@ -141,7 +141,7 @@ public final class BrokerComponent {
             p.setProperty("ssl_port", Integer.toString(config.sslPort()));
         }
         if (config.wssPort() != 0) {
-            p.setProperty("wss_port", Integer.toString(config.wssPort()));
+            p.setProperty("secure_websocket_port", Integer.toString(config.wssPort()));
         }
         p.setProperty("allow_anonymous", "true");
         p.setProperty("allow_zero_byte_client_id", "true");

@@ -238,6 +238,18 @@ public class ConnectionGate extends ChannelDuplexHandler {
         }
     }
 
+    /** A client that fails the TLS handshake (it does not trust the broker): one WARN line, not Moquette's stack trace. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            LOG.warn("Embedded MQTT broker: TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                    cause.getCause().getMessage());
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         releaseHeld();
