@@ -61,6 +61,15 @@ class BrokerHealthTest {
         } finally {
             broker.deactivate();
         }
+        // A stopped broker leaves no thread behind: its own, Moquette's, Netty's and the probe's (Paho).
+        poll("no broker thread left", () -> brokerThreads().isEmpty());
+    }
+
+    static List<String> brokerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("mqtt-broker") || n.startsWith("Session Executor") || n.startsWith("nioEventLoopGroup")
+                        || n.startsWith("MQTT Call: openhall-broker-probe") || n.startsWith("MQTT Rec: openhall-broker-probe"))
+                .toList();
     }
 
     @Test
