@@ -145,6 +145,22 @@ class EmbeddedBrokerEdgeTest {
     }
 
     @Test
+    void mosquittoPubGetsItsPubackForARefusedCommand() throws Exception {
+        // mosquitto_pub -q 1 exits only once its PUBACK came: Moquette alone left it waiting for ever.
+        long before = broker.refusals().get("publish");
+        Process p = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", "mqttv311",
+                "-i", "anonymous-mosquitto-pub", "-q", "1", "-t", ROOT + "/commands/call-next", "-m", "{}")
+                .redirectErrorStream(true).start();
+        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        assertTrue(exited, "mosquitto_pub (apt-get install mosquitto-clients) got its PUBACK and exited");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), UTF_8));
+        assertEquals(before + 1, broker.refusals().get("publish"));
+    }
+
+    @Test
     void onlyTheHallSpeaksForTheHall() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         try (MqttClient screen = client("spoof-screen", null, null)) {
