@@ -46,6 +46,9 @@ class EmbeddedBrokerTest {
     /** The hall's own connection: it reads the commands, so it authenticates too. */
     static final String HALL_USER = "itest-hall";
     static final String HALL_PASSWORD = "itest-hall-secret";
+    /** A kiosk that may only issue tickets and check in (permissions). */
+    static final String KIOSK_ONLY = "itest-kiosk-only";
+    static final String KIOSK_ONLY_PASSWORD = "itest-kiosk-only-secret";
 
     @InjectBundleContext
     static BundleContext context;
@@ -69,7 +72,10 @@ class EmbeddedBrokerTest {
         brokerCfg = home.etc().resolve("org.openhall.mqtt.broker.cfg");
         originalBrokerCfg = Files.exists(brokerCfg) ? Files.readString(brokerCfg) : null;
         write(brokerCfg, String.join("\n", "enabled = true", "host = 127.0.0.1", "port = " + port,
-                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD) + ", " + HALL_USER + ":" + hash(HALL_PASSWORD),
+                "websocketPort = " + wsPort, "users = " + USER + ":" + hash(PASSWORD) + ", " + HALL_USER + ":" + hash(HALL_PASSWORD)
+                        + ", " + KIOSK_ONLY + ":" + hash(KIOSK_ONLY_PASSWORD),
+                // Only the hall's connection speaks for the hall; the restricted kiosk issues tickets only.
+                "hallUsers = " + HALL_USER, "permissions = " + KIOSK_ONLY + ": issue-ticket check-in",
                 // Read protection on (the demo leaves it off): only users read commands and replies.
                 "readProtectedTopics = openhall/+/+/commands/#, openhall/+/+/replies/#", ""));
         connectionCfg = home.etc().resolve("org.openhall.mqtt.connection-embedded.cfg");
@@ -115,11 +121,9 @@ class EmbeddedBrokerTest {
         String refused = UUID.randomUUID().toString();
         String accepted = UUID.randomUUID().toString();
         try (MqttWatcher anonymous = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-anonymous-kiosk", null, false)) {
+            // QoS 1: the broker acknowledges the refused command (and drops it), so this returns once it was decided.
             anonymous.publish(ROOT + "/commands/issue-ticket",
-                    "{\"requestId\":\"" + refused + "\",\"clientId\":\"anonymous-kiosk\",\"category\":\"A\"}", 0);
-            // The broker handles one client's messages in order: once this probe is through, the command above was decided.
-            anonymous.publish(ROOT + "/probe", refused, 1);
-            Poll.until("the probe", () -> screen.on("/probe").stream().anyMatch(r -> r.payload().equals(refused)));
+                    "{\"requestId\":\"" + refused + "\",\"clientId\":\"anonymous-kiosk\",\"category\":\"A\"}", 1);
         }
         try (MqttWatcher kiosk = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-kiosk", null, false, USER, PASSWORD)) {
             kiosk.publish(ROOT + "/commands/issue-ticket",
@@ -161,6 +165,96 @@ class EmbeddedBrokerTest {
             Poll.until("the status on the anonymous screen", () -> !anonymous.on("/status").isEmpty());
             assertEquals(List.of(), anonymous.on("").stream()
                     .filter(r -> r.topic().contains("/commands/") || r.topic().contains("/replies/")).toList());
+        }
+    }
+
+    @Test
+    void nobodyButTheHallPublishesTheHallsEventsAndState() throws Exception {
+        String spoof = UUID.randomUUID().toString();
+        String requestId = UUID.randomUUID().toString();
+        try (MqttWatcher anonymous = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-spoofer", null, false);
+                MqttWatcher kiosk = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-kiosk-spoofer", null, false, USER,
+                        PASSWORD)) {
+            for (MqttWatcher spoofer : List.of(anonymous, kiosk)) {
+                // QoS 1 returns with the PUBACK: the broker has decided (and dropped) each of them.
+                spoofer.publish(ROOT + "/events/ticket.called", "{\"ticket\":\"A999\",\"spoof\":\"" + spoof + "\"}");
+                spoofer.publish(ROOT + "/status", "{\"online\":false,\"spoof\":\"" + spoof + "\"}");
+                spoofer.publish(ROOT + "/categories/A", "{\"waiting\":999,\"spoof\":\"" + spoof + "\"}");
+            }
+            kiosk.publish(ROOT + "/commands/issue-ticket",
+                    "{\"requestId\":\"" + requestId + "\",\"clientId\":\"itest-kiosk-spoofer\",\"category\":\"A\"}");
+        }
+        // The hall's own event and state, published after the spoofs were refused, arrive …
+        Poll.until("the hall's event", () -> screen.on("/events/ticket.issued").stream().anyMatch(r -> r.payload().contains(requestId)));
+        // … the spoofed ones never did.
+        assertEquals(List.of(), screen.on("").stream().filter(r -> r.payload().contains(spoof)).toList());
+    }
+
+    @Test
+    void theHallsClientIdIsRefusedToOthersAtConnect() {
+        MqttException e = assertThrows(MqttException.class,
+                () -> new MqttWatcher("tcp://127.0.0.1:" + port, "openhall-demo-embedded", null, false).close());
+        assertEquals(MqttException.REASON_CODE_INVALID_CLIENT_ID, e.getReasonCode());
+        // The hall's connection kept its session: its status is still online.
+        Poll.until("the bridge still connected", () -> screen.on("/status").stream()
+                .reduce((a, b) -> b).map(r -> r.payload().contains("\"embedded\":\"connected\"")).orElse(false));
+    }
+
+    @Test
+    void aKioskUserLimitedToTicketsCannotCallTheNext() throws Exception {
+        String callNext = UUID.randomUUID().toString();
+        String issue = UUID.randomUUID().toString();
+        try (MqttWatcher kiosk = new MqttWatcher("tcp://127.0.0.1:" + port, "itest-kiosk-only", null, false, KIOSK_ONLY,
+                KIOSK_ONLY_PASSWORD)) {
+            kiosk.publish(ROOT + "/commands/call-next", "{\"requestId\":\"" + callNext + "\",\"clientId\":\"itest-kiosk-only\",\"window\":\"1\"}");
+            kiosk.publish(ROOT + "/commands/issue-ticket",
+                    "{\"requestId\":\"" + issue + "\",\"clientId\":\"itest-kiosk-only\",\"category\":\"A\"}");
+        }
+        MqttWatcher.Received reply = Poll.until("the reply to issue-ticket", Poll.DEFAULT,
+                () -> screen.on("/replies/itest-kiosk-only").stream().filter(r -> r.payload().contains(issue)).findFirst(),
+                () -> screen.on("/replies/"));
+        assertTrue(reply.payload().contains("\"ok\":true"), reply.payload());
+        assertEquals(List.of(), screen.on("").stream().filter(r -> r.payload().contains(callNext)).toList(),
+                "call-next never reached the hall (nor anyone else)");
+    }
+
+    @Test
+    void aSubscribeSentBeforeTheConnackIsServed() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            byte[] id = "itest-eager".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] filter = (ROOT + "/status").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            // CONNECT (MQTT 3.1.1, clean session, keep alive 60) and SUBSCRIBE (id 5, QoS 1) in one write.
+            out.writeBytes(new byte[] { 0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, (byte) id.length });
+            out.writeBytes(id);
+            out.writeBytes(new byte[] { (byte) 0x82, (byte) (5 + filter.length), 0, 5, 0, (byte) filter.length });
+            out.writeBytes(filter);
+            out.write(1);
+            s.getOutputStream().write(out.toByteArray());
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            assertEquals(0x20, in.readUnsignedByte(), "CONNACK");
+            in.readUnsignedByte();
+            in.readUnsignedByte();
+            assertEquals(0, in.readUnsignedByte(), "accepted");
+            assertEquals(0x90, in.readUnsignedByte(), "SUBACK, not a closed connection");
+            assertEquals(3, in.readUnsignedByte());
+            assertEquals(0, in.readUnsignedByte());
+            assertEquals(5, in.readUnsignedByte());
+            assertEquals(1, in.readUnsignedByte(), "granted QoS 1");
+        }
+    }
+
+    @Test
+    void theBrokerReportsItsRefusalsAtTheConsole() throws Exception {
+        var refs = context.getServiceReferences((String) null, "(&(osgi.command.scope=broker)(osgi.command.function=status))");
+        assertTrue(refs != null && refs.length == 1, "broker:status is registered");
+        Object broker = context.getService(refs[0]);
+        try {
+            String status = (String) broker.getClass().getMethod("status").invoke(broker);
+            assertTrue(status.contains("running") && status.contains("refusals: {credentials="), status);
+        } finally {
+            context.ungetService(refs[0]);
         }
     }
 

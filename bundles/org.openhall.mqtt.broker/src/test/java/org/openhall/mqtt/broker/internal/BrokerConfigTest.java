@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.openhall.api.config.ConfigProblem;
@@ -63,6 +64,41 @@ class BrokerConfigTest {
         assertEquals("users", problem(props("users", "kiosk1")));
         assertEquals("users", problem(props("users", "kiosk1:plain-password")));
         assertEquals("protectedTopics", problem(props("protectedTopics", "a/#/b")));
+        String users = "kiosk1:" + DEMO_HASH + ", openhall:" + DEMO_HASH;
+        assertEquals("hallUsers", problem(props("users", users, "hallUsers", "nobody")));
+        assertEquals("hallTopics", problem(props("hallTopics", "a/#/b")));
+        assertEquals("permissions", problem(props("users", users, "permissions", "kiosk1: issue-ticket call-nxt")));
+        assertEquals("permissions", problem(props("users", users, "permissions", "nobody: issue-ticket")));
+        assertEquals("permissions", problem(props("users", users, "permissions", "issue-ticket")));
+        assertEquals("permissions", problem(props("users", users, "permissions", "kiosk1: issue-ticket, kiosk1: check-in")));
+        assertEquals("tls.keyStore", problem(props("sslPort", "8883")));
+        assertEquals("tls.keyStore", problem(props("sslPort", "8883", "tls.keyStore", "/nonexistent/broker.p12")));
+        assertEquals("sslPort", problem(props("port", "1883", "sslPort", "1883")));
+        assertEquals("wssPort", problem(props("websocketPort", "8083", "wssPort", "8083")));
+        assertEquals("healthCheck.intervalSeconds", problem(props("healthCheck.intervalSeconds", "-1")));
+        assertEquals("healthCheck.failures", problem(props("healthCheck.failures", "0")));
+    }
+
+    @Test
+    void hallUsersAndPermissions() throws Exception {
+        BrokerConfig c = BrokerConfig.parse(props("users", "kiosk1:" + DEMO_HASH + ", caller1:" + DEMO_HASH + ", openhall:" + DEMO_HASH,
+                "hallUsers", "openhall", "permissions", "kiosk1: issue-ticket check-in, caller1: *"));
+        assertEquals(Set.of("openhall"), c.hallUsers());
+        assertEquals(List.of("openhall/#"), c.hallTopics());
+        assertEquals(List.of("openhall-"), c.hallClientIds());
+        assertEquals(Map.of("kiosk1", Set.of("issue-ticket", "check-in"), "caller1", Set.of("*")), c.permissions());
+        assertEquals(30, c.healthIntervalSeconds());
+        assertEquals(0, c.sslPort());
+        BrokerPolicy p = new BrokerPolicy(c, new Refusals(), "s");
+        assertEquals(null, p.publishRefusal("openhall/v1/demo/commands/check-in", "kiosk1", "k"));
+        assertTrue(p.publishRefusal("openhall/v1/demo/commands/call-next", "kiosk1", "k") != null);
+        assertEquals(null, p.publishRefusal("openhall/v1/demo/commands/call-next", "caller1", "c"));
+        assertTrue(p.publishRefusal("openhall/v1/demo/status", "caller1", "c") != null);
+        assertEquals(null, p.publishRefusal("openhall/v1/demo/status", "openhall", "openhall-demo-local"));
+        assertEquals(null, p.publishRefusal("elsewhere/x", null, "a"));
+        assertTrue(p.clientIdRefusal("openhall-demo-local", null) != null);
+        assertEquals(null, p.clientIdRefusal("openhall-demo-local", "openhall"));
+        assertTrue(p.clientIdRefusal(BrokerPolicy.PROBE_CLIENT_PREFIX + "0", "openhall") != null, "the probe's ids are its own");
     }
 
     @Test
