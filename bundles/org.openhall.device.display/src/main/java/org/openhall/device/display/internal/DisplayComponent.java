@@ -91,7 +91,17 @@ public final class DisplayComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        Config.Display c = config;
         stop();
+        // A display that is no longer configured cannot keep its notice up on the hall screens.
+        boolean withdraw;
+        synchronized (noticeLock) {
+            withdraw = noticeActive;
+            noticeActive = false;
+        }
+        if (withdraw && c != null) {
+            postNotice(c, false, Instant.now());
+        }
     }
 
     private synchronized void apply(Map<String, Object> properties) {
@@ -194,15 +204,23 @@ public final class DisplayComponent implements EventHandler {
             }
             noticeActive = fault;
         }
-        String windowName = windowName(c.window());
+        postNotice(c, fault, state.since());
+    }
+
+    /** The display's notice for the hall screens (R5); DeviceEvents has no helper for notices. */
+    private void postNotice(Config.Display c, boolean active, Instant time) {
+        EventAdmin ea = eventAdmin;
+        if (ea == null) {
+            return;
+        }
         ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE), Map.of(
                 DeviceEvents.TYPE, DeviceEvents.DEVICE_NOTICE,
-                DeviceEvents.TIME, state.since().toEpochMilli(),
-                DeviceEvents.DEVICE, state.deviceId(),
+                DeviceEvents.TIME, time.toEpochMilli(),
+                DeviceEvents.DEVICE, c.settings().id(),
                 DeviceEvents.KIND, DeviceKinds.WINDOW_DISPLAY,
                 DeviceEvents.WINDOW, c.window(),
-                DeviceEvents.TEXT, c.texts().get(Texts.NOTICE, windowName),
-                DeviceEvents.ACTIVE, fault)));
+                DeviceEvents.TEXT, c.texts().get(Texts.NOTICE, windowName(c.window())),
+                DeviceEvents.ACTIVE, active)));
     }
 
     private String windowName(String window) {
