@@ -71,6 +71,8 @@ public final class WindowDisplay implements AutoCloseable {
     private volatile Content acked;
     /** Send the content even if acknowledged already (only touched on the display's thread). */
     private boolean force;
+    /** The content last checked for its encoding (only touched on the display's thread). */
+    private Content encodingChecked;
 
     /**
      * Starts the driver; never blocks (the port is opened by the transport's thread).
@@ -230,6 +232,12 @@ public final class WindowDisplay implements AutoCloseable {
 
     private void send(Content c) {
         boolean lost = acked == null && shown.get() > 0;
+        if (!c.equals(encodingChecked) && !Frames.encodable(c.text(), settings.charset())) {
+            // A staff name with a character GB2312 has not (e.g. 喆, 堃): shown as '?'.
+            LOG.warn("Display {}: '{}' has characters {} cannot encode, shown as '?' (encoding=GB18030 if the display's font has them)",
+                    settings.id(), c.text(), settings.charset().name());
+        }
+        encodingChecked = c;
         Frames.Answer a = exchange(Frames.show(settings.address(), c.text(), c.blink(), settings.charset()), "content " + c);
         if (a != null) {
             acked = c;

@@ -36,6 +36,8 @@ final class DisplayEmulator implements AutoCloseable {
         volatile boolean powered = true;
         volatile boolean blank = true;
         volatile boolean nakNext;
+        /** An LED module fault the display reports in its status byte. */
+        volatile boolean fault;
 
         Panel(int address) {
             this.address = address;
@@ -175,7 +177,7 @@ final class DisplayEmulator implements AutoCloseable {
     }
 
     private void answer(Panel p, boolean ack) {
-        byte[] a = Frames.answer(p.address, ack, p.blank ? Frames.STATUS_BLANK : 0);
+        byte[] a = Frames.answer(p.address, ack, (p.blank ? Frames.STATUS_BLANK : 0) | (p.fault ? Frames.STATUS_FAULT : 0));
         if (p.damagedLeft.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
             switch (p.damage) {
                 case BAD_CHECKSUM -> a[4] ^= 0x5A;
