@@ -113,6 +113,9 @@ public final class DisplayComponent implements EventHandler {
             return;
         }
         Config.Display previous = config;
+        if (next.equals(previous) && display != null) {
+            return; // the same file saved again: nothing to restart
+        }
         stop();
         if (!start(next, properties) && previous != null) {
             // The new link is owned by another device: go on with the last good configuration.

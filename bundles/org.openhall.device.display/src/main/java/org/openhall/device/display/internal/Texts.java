@@ -51,6 +51,16 @@ final class Texts {
         return new Texts(Map.copyOf(m));
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Texts t && t.texts.equals(texts);
+    }
+
+    @Override
+    public int hashCode() {
+        return texts.hashCode();
+    }
+
     String get(String key, Object... args) {
         String pattern = texts.get(key);
         if (pattern == null) {

@@ -92,6 +92,16 @@ class ConfigTest {
     }
 
     @Test
+    void theSameFileReadTwiceIsTheSameConfiguration() throws Exception {
+        Map<String, Object> m = good();
+        m.put("text.closed", "今日服务已结束");
+        assertEquals(Config.display(m), Config.display(new HashMap<>(m)));
+        Map<String, Object> other = new HashMap<>(m);
+        other.put("text.closed", "下班了");
+        assertTrue(!Config.display(m).equals(Config.display(other)), "another text is another configuration");
+    }
+
+    @Test
     void aCharacterOutsideGb2312IsAcceptedWithGb18030() throws Exception {
         Map<String, Object> m = good();
         m.put("encoding", "GB18030");
