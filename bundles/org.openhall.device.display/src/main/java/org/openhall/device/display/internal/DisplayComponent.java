@@ -7,7 +7,6 @@ import java.util.Hashtable;
 import java.util.Map;
 
 import org.openhall.api.config.ConfigProblem;
-import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.Device;
 import org.openhall.api.device.DeviceDetail;
 import org.openhall.api.device.DeviceEvents;
@@ -126,15 +125,24 @@ public final class DisplayComponent implements EventHandler {
     private boolean start(Config.Display c, Map<String, Object> properties) {
         WindowScreen s = new WindowScreen(c.window(), c.texts(), c.blink(), Clock.systemUTC(), this::snapshot);
         WindowDisplay d;
+        String holder = BusAddresses.claim(c.settings());
+        if (holder != null) {
+            LOG.error(new ConfigProblem("address", "address " + c.settings().address() + " on " + c.settings().link().key()
+                    + " is display " + holder + "'s").rejection(properties,
+                            ConfigProblem.lastGoodStays(config != null, "the display stays off")));
+            return false;
+        }
         Config.Display before = config;
         config = c; // before the driver starts: its first status event carries this window
         try {
             d = new WindowDisplay(c.settings(), Clock.systemUTC(), this::statusChanged, s::content);
         } catch (IllegalStateException e) {
             config = before;
+            BusAddresses.release(c.settings());
             // One owner per port: the port is owned with other line settings, or the id is in use.
-            LOG.error("Rejected configuration {}: key 'link': {}; {}", ConfigReader.source(properties), e.getMessage(),
-                    ConfigProblem.lastGoodStays(config != null, "the display stays off"));
+            String key = e.getMessage() != null && e.getMessage().startsWith("device ") ? "display.id" : "link";
+            LOG.error(new ConfigProblem(key, e.getMessage()).rejection(properties,
+                    ConfigProblem.lastGoodStays(config != null, "the display stays off")));
             return false;
         }
         s.attach(d);
@@ -166,6 +174,7 @@ public final class DisplayComponent implements EventHandler {
         screen = null;
         if (d != null) {
             d.close();
+            BusAddresses.release(d.settings());
         }
     }
 

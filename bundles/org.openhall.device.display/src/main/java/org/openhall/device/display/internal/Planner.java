@@ -21,15 +21,13 @@ final class Planner {
             return new Content(texts.get(Texts.CLOSED, ""), false);
         }
         String name = window.name() == null || window.name().isBlank() ? window.id() + "号窗口" : window.name();
+        Content idle = new Content(texts.get(Texts.IDLE, name, nz(window.staffName()), nz(window.staffId())).strip(), false);
         return switch (window.state()) {
             case CLOSED -> new Content(texts.get(Texts.CLOSED, name), false);
-            case IDLE -> new Content(texts.get(Texts.IDLE, name, nz(window.staffName()), nz(window.staffId())).strip(),
-                    false);
-            case CALLING -> window.ticketNumber() == null ? new Content(texts.get(Texts.IDLE, name,
-                    nz(window.staffName()), nz(window.staffId())).strip(), false)
+            case IDLE -> idle;
+            case CALLING -> window.ticketNumber() == null ? idle
                     : new Content(texts.get(Texts.CALLED, window.ticketNumber()), blink);
-            case SERVING -> window.ticketNumber() == null ? new Content(texts.get(Texts.IDLE, name,
-                    nz(window.staffName()), nz(window.staffId())).strip(), false)
+            case SERVING -> window.ticketNumber() == null ? idle
                     : new Content(texts.get(Texts.SERVING, window.ticketNumber()), false);
             case PAUSED -> new Content(texts.get(window.pauseKind() == PauseKind.SUSPENDED ? Texts.SUSPENDED : Texts.BRIEF),
                     false);

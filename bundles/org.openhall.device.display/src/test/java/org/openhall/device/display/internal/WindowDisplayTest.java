@@ -198,7 +198,7 @@ class WindowDisplayTest {
         bus.panel(1).powerOn();
         awaitShows(bus.panel(1), "请A002号", false);
         awaitStatus(one, DeviceStatus.ONLINE, DeviceDetail.NONE);
-        assertTrue(one.display().counters().get("resends") >= 1);
+        Wait.until("the resend counted", WAIT, () -> one.display().counters().get("resends") >= 1);
     }
 
     @Test
