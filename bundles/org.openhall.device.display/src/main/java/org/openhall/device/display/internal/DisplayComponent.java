@@ -117,7 +117,7 @@ public final class DisplayComponent implements EventHandler {
         }
         stop();
         if (!start(next, properties) && previous != null) {
-            // The new link is owned by another device: go on with the last good configuration.
+            // The new port or bus address is taken by another device: go on with the last good one.
             start(previous, properties);
         }
     }
