@@ -1,13 +1,7 @@
-/*
- * Copyright (c) 2012-2018 The original author or authors; changed for OpenHall (see below).
- *
- * All rights reserved. This program and the accompanying materials are made available under the
- * terms of the Eclipse Public License v1.0 and Apache License v2.0 which accompanies this
- * distribution (Moquette 0.17, io.moquette:moquette-broker).
- */
 package io.moquette.broker;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,75 +9,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moquette 0.17's session thread, replaced by OpenHall (this bundle's copy wins over the one in
- * moquette-broker-0.17.jar; see bnd.bnd). The original ends the thread on the first exception in a
- * session command ({@code executeTask} rethrows it and {@code run} does not catch it): every client
- * whose id hashes to that thread then waits for ever, and "Session command queue N is full" floods
- * the log (issue 17 point 3: {@code IllegalArgumentException: increment : 0} in
+ * OpenHall's own implementation of the session thread of Moquette 0.17, in Moquette's package so
+ * that Moquette's {@code SessionEventLoopGroup} creates it instead of its own (this bundle's
+ * classes come first: bnd {@code -split-package:=merge-first}, see bnd.bnd). What Moquette needs of
+ * it: a {@link Thread} made on a queue of session commands, that runs them until it is
+ * interrupted, and {@link #executeTask}, which runs one command on the calling thread and reports
+ * its failure by throwing.
+ *
+ * <p>Why: Moquette's own ends its thread at the first command that fails, and every client whose
+ * session is hashed to that thread then waits for ever while "Session command queue N is full"
+ * floods the log (issue 17 point 3: {@code IllegalArgumentException: increment : 0} in
  * {@code PostOffice.publish2Subscribers}, {@code IllegalReferenceCountException} in
- * {@code Session.pubAckReceived}). This one logs the failed command and goes on with the next; the
- * one session whose command failed may be left inconsistent, the others are not harmed. The rest
- * is Moquette's code unchanged.
+ * {@code Session.pubAckReceived}). This one counts the failure, logs it and takes the next command:
+ * the session whose command failed may be left inconsistent, the others are not harmed. For
+ * whatever else can wedge the broker, the broker component's health check restarts it.
  */
 final class SessionEventLoop extends Thread {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionEventLoop.class);
 
-    /** Session commands that threw, in this JVM (OpenHall). */
+    /** Session commands that failed, in this JVM. */
     static final AtomicLong FAILED_COMMANDS = new AtomicLong();
 
-    private final BlockingQueue<FutureTask<String>> sessionQueue;
-    private final boolean flushOnExit;
+    private final BlockingQueue<FutureTask<String>> commands;
 
-    public SessionEventLoop(BlockingQueue<FutureTask<String>> sessionQueue) {
-        this(sessionQueue, true);
-    }
-
-    /**
-     * @param flushOnExit consume the commands queue before exit.
-     */
-    public SessionEventLoop(BlockingQueue<FutureTask<String>> sessionQueue, boolean flushOnExit) {
-        this.sessionQueue = sessionQueue;
-        this.flushOnExit = flushOnExit;
+    /** Moquette's {@code SessionEventLoopGroup} makes one per session queue. */
+    public SessionEventLoop(BlockingQueue<FutureTask<String>> commands) {
+        this.commands = commands;
     }
 
     @Override
     public void run() {
-        while (!Thread.interrupted() || (Thread.interrupted() && !sessionQueue.isEmpty() && flushOnExit)) {
+        while (!isInterrupted()) {
+            FutureTask<String> command;
             try {
-                // blocking call
-                final FutureTask<String> task = this.sessionQueue.take();
-                executeTask(task);
+                command = commands.take();
             } catch (InterruptedException e) {
-                LOG.info("SessionEventLoop {} interrupted", Thread.currentThread().getName());
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // OpenHall: the thread survives a failed command.
-                FAILED_COMMANDS.incrementAndGet();
-                LOG.error("Embedded MQTT broker: a session command failed on {}; the thread goes on: {}",
-                        Thread.currentThread().getName(), e.getCause() != null ? e.getCause().toString() : e.toString());
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof InterruptedException) {
-                        Thread.currentThread().interrupt(); // a command interrupted by the server's stop: stop
-                        break;
-                    }
-                }
+                break;
             }
+            runSafely(command);
         }
-        LOG.info("SessionEventLoop {} exit", Thread.currentThread().getName());
+        // Stopping: what is queued still runs, so that no caller waits for an answer for ever.
+        for (FutureTask<String> command; (command = commands.poll()) != null;) {
+            runSafely(command);
+        }
+        LOG.debug("Embedded MQTT broker: session thread {} ended", getName());
     }
 
-    public static void executeTask(final FutureTask<String> task) {
-        if (!task.isCancelled()) {
-            try {
-                task.run();
-
-                // we ran it, but we have to grab the exception if raised
-                task.get();
-            } catch (Throwable th) {
-                LOG.warn("SessionEventLoop {} reached exception in processing command", Thread.currentThread().getName(), th);
-                throw new RuntimeException(th);
+    private void runSafely(FutureTask<String> command) {
+        try {
+            executeTask(command);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof InterruptedException) {
+                // The server stops and interrupted the command (which cleared the flag): stop too.
+                interrupt();
+                return;
             }
+            long n = FAILED_COMMANDS.incrementAndGet();
+            LOG.error("Embedded MQTT broker: a session command failed on {} ({} so far); the thread goes on: {}",
+                    getName(), n, cause.toString());
+        }
+    }
+
+    /** Runs one session command on the calling thread; its failure is thrown as an unchecked exception. */
+    public static void executeTask(FutureTask<String> command) {
+        if (command.isCancelled()) {
+            return;
+        }
+        command.run();
+        try {
+            command.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("session command failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a session command ran", e);
         }
     }
 }

@@ -95,16 +95,21 @@ public final class DeviceEvents {
      * The properties of a {@link #DEVICE_NOTICE} event: a notice for the hall screens about a
      * device (e.g. "设备故障,暂停使用" at a kiosk without a printer, R5), or its withdrawal.
      *
-     * @param active whether the notice is in force (false withdraws it)
-     * @param time   when, epoch milliseconds
+     * @param windowId the window the device belongs to, or null
+     * @param active   whether the notice is in force (false withdraws it)
+     * @param time     when, epoch milliseconds
      * @since 1.1
      */
-    public static Map<String, Object> notice(String deviceId, String kind, String text, boolean active, long time) {
+    public static Map<String, Object> notice(String deviceId, String kind, String windowId, String text, boolean active,
+            long time) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(TYPE, DEVICE_NOTICE);
         p.put(TIME, time);
         p.put(DEVICE, Objects.requireNonNull(deviceId, "deviceId"));
         p.put(KIND, Objects.requireNonNull(kind, "kind"));
+        if (windowId != null) {
+            p.put(WINDOW, windowId);
+        }
         p.put(TEXT, text == null ? "" : text);
         p.put(ACTIVE, active);
         return p;

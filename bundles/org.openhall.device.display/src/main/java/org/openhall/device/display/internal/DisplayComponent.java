@@ -219,20 +219,15 @@ public final class DisplayComponent implements EventHandler {
         postNotice(c, fault, state.since());
     }
 
-    /** The display's notice for the hall screens (R5); DeviceEvents has no helper for notices. */
+    /** The display's notice for the hall screens (R5). */
     private void postNotice(Config.Display c, boolean active, Instant time) {
         EventAdmin ea = eventAdmin;
         if (ea == null) {
             return;
         }
-        ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE), Map.of(
-                DeviceEvents.TYPE, DeviceEvents.DEVICE_NOTICE,
-                DeviceEvents.TIME, time.toEpochMilli(),
-                DeviceEvents.DEVICE, c.settings().id(),
-                DeviceEvents.KIND, DeviceKinds.WINDOW_DISPLAY,
-                DeviceEvents.WINDOW, c.window(),
-                DeviceEvents.TEXT, c.texts().get(Texts.NOTICE, windowName(c.window())),
-                DeviceEvents.ACTIVE, active)));
+        ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE), DeviceEvents.notice(c.settings().id(),
+                DeviceKinds.WINDOW_DISPLAY, c.window(), c.texts().get(Texts.NOTICE, windowName(c.window())), active,
+                time.toEpochMilli())));
     }
 
     private String windowName(String window) {

@@ -241,7 +241,7 @@ public final class KioskComponent implements Kiosk, EventHandler, Device {
         EventAdmin ea = eventAdmin;
         if (ea != null) {
             ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_NOTICE),
-                    DeviceEvents.notice(id, DeviceKinds.KIOSK, texts.get("deviceFault"), active, System.currentTimeMillis())));
+                    DeviceEvents.notice(id, DeviceKinds.KIOSK, null, texts.get("deviceFault"), active, System.currentTimeMillis())));
             // The kiosk's own status follows its printers: ONLINE, or FAULT NO_PRINTER.
             ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS),
                     DeviceEvents.status(state(), DeviceKinds.KIOSK, null)));
