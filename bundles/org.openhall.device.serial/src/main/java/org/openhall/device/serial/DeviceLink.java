@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import org.openhall.device.serial.internal.Connection;
 import org.openhall.device.serial.internal.SerialConnection;
@@ -192,24 +193,24 @@ public final class DeviceLink {
     }
 
     private void lose(Connection c, String reason) {
+        // The reason first: a request that wakes up on the lost connection reports this one.
+        downReason = reason;
         connection = null;
         c.close();
         counters.error();
         synchronized (rxLock) {
             rxLock.notifyAll();
         }
-        LOG.warn("Link {} down: {}; reconnecting", spec.key(), reason);
+        // DEBUG, not WARN: every attached driver reports (and logs) its device OFFLINE with this
+        // reason, so a WARN here made one unplug two lines (issue 17, point 10).
+        LOG.debug("Link {} down: {}; reconnecting", spec.key(), reason);
         down(reason);
     }
 
     private void down(String reason) {
-        boolean changed = !reason.equals(downReason);
         downReason = reason;
         for (Endpoint e : endpoints) {
             e.listener().linkDown(reason);
-        }
-        if (changed) {
-            LOG.debug("Link {}: {}", spec.key(), reason);
         }
     }
 
@@ -260,13 +261,27 @@ public final class DeviceLink {
      */
     byte[] transact(Endpoint endpoint, byte[] request, int answerLength, Duration timeout, int attempts)
             throws LinkException {
+        return transact(endpoint, request, answerLength, timeout, attempts, null, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #transact(Endpoint, byte[], int, Duration, int)}, but strict about framing: an
+     * answer must be exactly {@code answerLength} bytes followed by {@code quiet} without another
+     * byte, and must pass {@code check}. Anything else is counted as a garbled frame, dropped,
+     * and the request is sent again within {@code attempts}; when the last attempt was garbled
+     * the request fails with {@link LinkException.Reason#GARBLED}.
+     */
+    byte[] transact(Endpoint endpoint, byte[] request, int answerLength, Duration timeout, int attempts,
+            Predicate<byte[]> check, Duration quiet) throws LinkException {
         Duration budget = timeout.multipliedBy(Math.max(1, attempts));
         if (budget.toNanos() > longestRequestNanos) {
             longestRequestNanos = budget.toNanos();
         }
         lock(endpoint, budget);
         try {
+            boolean garbledAnswer = false;
             for (int attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
+                garbledAnswer = false;
                 synchronized (rxLock) {
                     rx.reset();
                     awaiting = true;
@@ -274,6 +289,11 @@ public final class DeviceLink {
                 try {
                     write(endpoint, request);
                     byte[] answer = await(answerLength, timeout);
+                    if (answer != null && check != null && !framed(answer, answerLength, quiet, check)) {
+                        garbledAnswer = true;
+                        garbled(endpoint, answer, attempt, attempts);
+                        continue;
+                    }
                     if (answer != null) {
                         endpoint.counters().received(answer.length);
                         counters.received(answer.length);
@@ -285,9 +305,10 @@ public final class DeviceLink {
                 } finally {
                     synchronized (rxLock) {
                         awaiting = false;
-                        // Bytes beyond the answer, or a partial answer that timed out, are garbage.
+                        // Bytes beyond the answer, or a partial answer that timed out, are garbage
+                        // (a strict answer that was garbled is counted as one garbled frame already).
                         int extra = rx.size() >= answerLength ? rx.size() - answerLength : rx.size();
-                        if (extra > 0) {
+                        if (extra > 0 && !garbledAnswer) {
                             counters.garbled(extra);
                             endpoint.counters().garbled(extra);
                         }
@@ -299,10 +320,60 @@ public final class DeviceLink {
                 LOG.debug("{}: {} did not answer within {} ms (attempt {} of {})", spec.key(), endpoint.deviceId(),
                         timeout.toMillis(), attempt, attempts);
             }
+            if (garbledAnswer) {
+                throw new LinkException(LinkException.Reason.GARBLED,
+                        endpoint.deviceId() + " answered garbled frames only, " + attempts + " attempts");
+            }
             throw new LinkException(LinkException.Reason.TIMEOUT,
                     endpoint.deviceId() + " did not answer within " + timeout.toMillis() + " ms, " + attempts + " attempts");
         } finally {
             requestLock.unlock();
+        }
+    }
+
+    /**
+     * Whether a strict answer stands: no byte beyond it has come, nor comes within {@code quiet}
+     * (a stray byte just before or after the real answer makes the whole answer ambiguous), and
+     * the driver's check accepts it. Called while {@code awaiting}, so late bytes land in rx.
+     */
+    private boolean framed(byte[] answer, int answerLength, Duration quiet, Predicate<byte[]> check) {
+        synchronized (rxLock) {
+            long end = System.nanoTime() + quiet.toNanos();
+            long left;
+            while (rx.size() == answerLength && !closed && (left = end - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(rxLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            if (rx.size() != answerLength) {
+                return false;
+            }
+        }
+        try {
+            return check.test(answer);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: answer check failed", spec.key(), e);
+            return false;
+        }
+    }
+
+    private void garbled(Endpoint endpoint, byte[] answer, int attempt, int attempts) {
+        int size;
+        synchronized (rxLock) {
+            size = rx.size();
+        }
+        counters.garbled(size);
+        endpoint.counters().garbled(size);
+        if (LOG.isDebugEnabled()) {
+            byte[] all;
+            synchronized (rxLock) {
+                all = rx.toByteArray();
+            }
+            LOG.debug("{} <- {}: garbled answer dropped (attempt {} of {}): {}", spec.key(), endpoint.deviceId(), attempt,
+                    attempts, HEX.formatHex(all, 0, Math.min(all.length, 64)));
         }
     }
 

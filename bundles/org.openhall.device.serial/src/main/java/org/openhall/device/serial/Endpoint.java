@@ -1,6 +1,8 @@
 package org.openhall.device.serial;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * One device's attachment to a {@link DeviceLink}: what a driver sends and receives through.
@@ -55,6 +57,22 @@ public final class Endpoint implements AutoCloseable {
      */
     public byte[] transact(byte[] request, int answerLength, Duration timeout, int attempts) throws LinkException {
         return link.transact(this, request, answerLength, timeout, attempts);
+    }
+
+    /**
+     * Sends a request and returns its answer, strict about framing (since 1.1): the answer must be
+     * exactly {@code answerLength} bytes, with no other byte within {@code quiet} after it, and
+     * must pass {@code check} (the protocol's fixed bits, a checksum, the bus address). A garbled
+     * answer is counted ({@link Counters#garbled()}), dropped and the request sent again, up to
+     * {@code attempts} in all.
+     *
+     * @throws LinkException {@code GARBLED} when the last attempt was garbled, {@code TIMEOUT}
+     *                       when it went unanswered, {@code DOWN}, {@code CLOSED}
+     */
+    public byte[] transact(byte[] request, int answerLength, Duration timeout, int attempts, Predicate<byte[]> check,
+            Duration quiet) throws LinkException {
+        return link.transact(this, request, answerLength, timeout, attempts, Objects.requireNonNull(check, "check"),
+                Objects.requireNonNull(quiet, "quiet"));
     }
 
     @Override

@@ -6,7 +6,7 @@
  * attached to it (RS-485 bus sharing) with a per-request timeout and retries. See docs/devices.md.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openhall.device.serial;
 
 import org.osgi.annotation.bundle.Export;

@@ -46,6 +46,8 @@ class DeviceLinkTest {
     static final class Bus implements AutoCloseable {
         final ServerSocket server = new ServerSocket(0);
         final Set<Integer> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Line noise: each entry is written just before the next answer, in the same write. */
+        final java.util.Queue<byte[]> noise = new java.util.concurrent.ConcurrentLinkedQueue<>();
         final AtomicInteger connections = new AtomicInteger();
         volatile Socket current;
         volatile boolean closed;
@@ -81,7 +83,14 @@ class DeviceLinkTest {
                         if (have == 2) {
                             have = 0;
                             if (!silent.contains((int) frame[0])) {
-                                out.write(new byte[] { frame[0], (byte) (frame[1] + 1) });
+                                byte[] before = noise.poll();
+                                byte[] answer = { frame[0], (byte) (frame[1] + 1) };
+                                if (before != null) {
+                                    byte[] both = java.util.Arrays.copyOf(before, before.length + 2);
+                                    System.arraycopy(answer, 0, both, before.length, 2);
+                                    answer = both;
+                                }
+                                out.write(answer);
                                 out.flush();
                             }
                         }
@@ -217,6 +226,32 @@ class DeviceLinkTest {
         // An answer of 2 bytes to a request that expects 1: the extra byte is garbled.
         a.transact(new byte[] { 1, 1 }, 1, Duration.ofSeconds(1), 1);
         await("the extra byte counted", () -> a.counters().garbled() >= 1);
+    }
+
+    @Test
+    void aStrictRequestDropsGarbledAnswersAndAsksAgain() throws Exception {
+        bus = new Bus();
+        Endpoint a = attach("d1", LinkSpec.parse("tcp:127.0.0.1:" + bus.server.getLocalPort()));
+        await("link up", a::isUp);
+        java.util.function.Predicate<byte[]> fromDevice1 = answer -> answer[0] == 1;
+        Duration quiet = Duration.ofMillis(20);
+
+        // A stray byte that the device's check refuses, and, worse, a stray pair that looks exactly
+        // like an answer, both right before the real answer: the lax request would return the pair.
+        bus.noise.add(new byte[] { 0x55 });
+        assertArrayEquals(new byte[] { 1, 8 }, a.transact(new byte[] { 1, 7 }, 2, Duration.ofSeconds(1), 2, fromDevice1, quiet));
+        assertEquals(1, a.counters().garbled());
+        bus.noise.add(new byte[] { 1, 99 });
+        assertArrayEquals(new byte[] { 1, 8 }, a.transact(new byte[] { 1, 7 }, 2, Duration.ofSeconds(1), 2, fromDevice1, quiet));
+        assertEquals(2, a.counters().garbled());
+        assertEquals(2, a.link().counters().garbled(), "the link counts them too");
+
+        // Only garbled answers: the request fails as GARBLED, not as a timeout, after every attempt.
+        LinkException e = assertThrows(LinkException.class,
+                () -> a.transact(new byte[] { 1, 7 }, 2, Duration.ofSeconds(1), 3, answer -> false, quiet));
+        assertEquals(LinkException.Reason.GARBLED, e.reason());
+        assertEquals(5, a.counters().garbled());
+        assertEquals(0, a.counters().errors(), "a garbled answer is not a timeout");
     }
 
     @Test
