@@ -36,6 +36,11 @@ public final class TicketPrinter implements AutoCloseable {
     }
 
     private static final String NOT_YET = "not connected yet";
+    /** How often a changed status byte is asked again to be believed. */
+    private static final int CONFIRMATIONS = 3;
+    static final int GARBLED_POLLS_OFFLINE = 3;
+    /** A reply must be followed by this many character times of silence (at least 10 ms). */
+    private static final int QUIET_CHARACTERS = 4;
 
     private final Settings settings;
     private final Clock clock;
@@ -44,11 +49,16 @@ public final class TicketPrinter implements AutoCloseable {
     private volatile Endpoint endpoint;
     private volatile DeviceState state;
     private volatile boolean linkUp;
+    /** The last believed DLE EOT 1..4 bytes, -1 for none yet; also the poll's lock. */
+    private final int[] confirmed = { -1, -1, -1, -1 };
+    private int garbledPolls;
+    private final Duration quiet;
 
     public TicketPrinter(Settings settings, Clock clock, Consumer<DeviceState> listener) {
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
+        this.quiet = quiet(settings.link());
         this.state = new DeviceState(settings.id(), DeviceStatus.OFFLINE, PrinterState.NO_PORT, NOT_YET,
                 clock.instant());
         this.worker = new ScheduledThreadPoolExecutor(1, r -> {
@@ -83,6 +93,19 @@ public final class TicketPrinter implements AutoCloseable {
         });
         long every = settings.pollInterval().toMillis();
         worker.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The silence that must follow a reply before it is believed: a few character times at the
+     * line's speed, at least 10 ms (pseudo-terminals, USB adapters and TCP deliver in chunks).
+     */
+    static Duration quiet(LinkSpec link) {
+        long micros = 10_000;
+        if (link.kind() != LinkSpec.Kind.TCP && link.baud() > 0) {
+            int bits = 1 + link.dataBits() + (link.parity() == 'N' ? 0 : 1) + link.stopBits();
+            micros = Math.max(micros, QUIET_CHARACTERS * bits * 1_000_000L / link.baud());
+        }
+        return Duration.ofNanos(micros * 1000);
     }
 
     public String id() {
@@ -162,36 +185,94 @@ public final class TicketPrinter implements AutoCloseable {
         return poll();
     }
 
-    /** Polls DLE EOT 1..4 and updates the state; returns whether the printer is ONLINE. */
+    /**
+     * Polls DLE EOT 1..4 and updates the state; returns whether the printer is ONLINE (false
+     * also when the line was too noisy to tell: then the state stays as it was).
+     */
     boolean poll() {
-        Endpoint endpoint = this.endpoint;
-        if (!linkUp || endpoint == null) {
-            return false;
-        }
-        int[] b = new int[4];
-        for (int n = 1; n <= 4; n++) {
-            byte[] answer;
-            try {
-                answer = endpoint.transact(EscPos.statusQuery(n), 1, settings.answerTimeout(), settings.attempts());
-            } catch (LinkException e) {
-                if (e.reason() == LinkException.Reason.TIMEOUT) {
-                    set(DeviceStatus.OFFLINE, PrinterState.NO_ANSWER, "no answer to DLE EOT " + n);
-                } else if (e.reason() == LinkException.Reason.DOWN) {
-                    set(DeviceStatus.OFFLINE, PrinterState.NO_PORT, e.getMessage());
-                }
+        synchronized (confirmed) {
+            Endpoint endpoint = this.endpoint;
+            if (!linkUp || endpoint == null) {
                 return false;
             }
-            int v = answer[0] & 0xFF;
-            if (!EscPos.validStatus(v)) {
-                endpoint.counters().garbledFrame();
-                LOG.debug("Printer {}: garbled answer {} to DLE EOT {}", settings.id(), Integer.toHexString(v), n);
-                return state.status() == DeviceStatus.ONLINE;
+            int[] b = new int[4];
+            for (int n = 1; n <= 4; n++) {
+                try {
+                    b[n - 1] = status(endpoint, n);
+                } catch (LinkException e) {
+                    switch (e.reason()) {
+                    case TIMEOUT -> set(DeviceStatus.OFFLINE, PrinterState.NO_ANSWER, "no answer to DLE EOT " + n);
+                    case DOWN -> set(DeviceStatus.OFFLINE, PrinterState.NO_PORT, e.getMessage());
+                    case GARBLED -> garbledPoll(n, e);
+                    case CLOSED -> {
+                        // closing
+                    }
+                    }
+                    return false;
+                }
             }
-            b[n - 1] = v;
+            garbledPolls = 0;
+            PrinterState s = PrinterState.decode(b[0], b[1], b[2], b[3]);
+            set(s.status(), s.detail(), String.format("DLE EOT 1..4 = %02x %02x %02x %02x", b[0], b[1], b[2], b[3]));
+            return s.status() == DeviceStatus.ONLINE;
         }
-        PrinterState s = PrinterState.decode(b[0], b[1], b[2], b[3]);
-        set(s.status(), s.detail(), String.format("DLE EOT 1..4 = %02x %02x %02x %02x", b[0], b[1], b[2], b[3]));
-        return s.status() == DeviceStatus.ONLINE;
+    }
+
+    /**
+     * The status byte DLE EOT {@code n}, validly framed and believed. The transport drops and
+     * asks again for a reply that is not exactly one byte or lacks the fixed bits of ESC/POS
+     * (bit 1 and bit 4 set, bits 0 and 7 clear: {@link EscPos#validStatus}). Framing cannot catch
+     * a single bit flipped on the line in bits 2, 3, 5 or 6, and those are exactly the fault bits
+     * (0x12 with bit 2 flipped is 0x16: cover open). So a byte that differs from the last one
+     * believed for {@code n} is asked again at once and believed only when the printer says it
+     * twice in a row. A real fault costs one more round trip of a few milliseconds and is still
+     * reported at the poll that first sees it; a disagreement is counted as a garbled frame.
+     */
+    private int status(Endpoint endpoint, int n) throws LinkException {
+        int known = confirmed[n - 1];
+        int last = ask(endpoint, n);
+        if (last == known) {
+            return last;
+        }
+        for (int i = 0; i < CONFIRMATIONS; i++) {
+            int again = ask(endpoint, n);
+            if (again == last || again == known) {
+                // Twice the same, or back to what was believed: the odd answer was noise.
+                if (again != last) {
+                    garbledFrame(endpoint, n, last);
+                }
+                confirmed[n - 1] = again;
+                return again;
+            }
+            garbledFrame(endpoint, n, last);
+            last = again;
+        }
+        throw new LinkException(LinkException.Reason.GARBLED, "answers to DLE EOT " + n + " disagree");
+    }
+
+    private int ask(Endpoint endpoint, int n) throws LinkException {
+        return endpoint.transact(EscPos.statusQuery(n), 1, settings.answerTimeout(), settings.attempts(),
+                answer -> EscPos.validStatus(answer[0] & 0xFF), quiet)[0] & 0xFF;
+    }
+
+    private void garbledFrame(Endpoint endpoint, int n, int value) {
+        endpoint.counters().garbledFrame();
+        endpoint.link().counters().garbledFrame();
+        LOG.debug("Printer {}: answer {} to DLE EOT {} not confirmed, dropped", settings.id(), Integer.toHexString(value), n);
+    }
+
+    /**
+     * A poll without a believable answer leaves the state as it was: one noise burst must not
+     * make a fault nor take the printer offline. A line that stays that noisy for
+     * {@value #GARBLED_POLLS_OFFLINE} polls in a row is no printer one can rely on: OFFLINE.
+     */
+    private void garbledPoll(int n, LinkException e) {
+        garbledPolls++;
+        LOG.debug("Printer {}: poll without a valid status ({} in a row): {}", settings.id(), garbledPolls, e.getMessage());
+        if (garbledPolls >= GARBLED_POLLS_OFFLINE) {
+            set(DeviceStatus.OFFLINE, PrinterState.NO_ANSWER, "only garbled answers to DLE EOT " + n + ", "
+                    + garbledPolls + " polls in a row");
+        }
     }
 
     private synchronized void set(DeviceStatus status, String detail, String text) {

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import com.fazecast.jSerialComm.SerialPort;
 
@@ -45,6 +48,11 @@ final class PrinterEmulator implements AutoCloseable {
     final int[] status = { 0x12, 0x12, 0x12, 0x12 };
     volatile boolean silent;
     final AtomicInteger statusQueries = new AtomicInteger();
+    /** Line noise on the next replies to DLE EOT 1..4: the true reply byte → what goes on the line. */
+    private final List<Queue<IntFunction<byte[]>>> noise = List.of(new ConcurrentLinkedQueue<>(),
+            new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+    /** How many replies noise has changed so far. */
+    final AtomicInteger noisyReplies = new AtomicInteger();
 
     private final List<Printed> printed = new ArrayList<>();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -112,6 +120,15 @@ final class PrinterEmulator implements AutoCloseable {
         synchronized (status) {
             status[n - 1] = value;
         }
+    }
+
+    /**
+     * Garbles the next reply to DLE EOT {@code n}: {@code line} gets the true status byte and
+     * returns what the line carries instead (nothing: the reply is lost; another byte: a bit
+     * error; a stray byte and then the reply: noise just before it).
+     */
+    void garbleNextReply(int n, IntFunction<byte[]> line) {
+        noise.get(n - 1).add(line);
     }
 
     /** Sends bytes the driver did not ask for (line noise, a confused device). */
@@ -215,7 +232,14 @@ final class PrinterEmulator implements AutoCloseable {
                 synchronized (status) {
                     v = status[b[i + 2] - 1];
                 }
-                line.write(new byte[] { (byte) v });
+                IntFunction<byte[]> garble = noise.get(b[i + 2] - 1).poll();
+                byte[] reply = garble == null ? new byte[] { (byte) v } : garble.apply(v);
+                if (reply.length > 0) {
+                    line.write(reply);
+                }
+                if (garble != null) {
+                    noisyReplies.incrementAndGet();
+                }
             }
             return 3;
         case 0x1B: // ESC
