@@ -128,6 +128,24 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the broker is stuck (its connections stay open, nothing is read or answered), as a
+     * hung or swapped-out broker. {@link #resume()} or {@link #close()} ends it.
+     */
+    public void suspend() throws Exception {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill " + signal + " mosquitto");
+    }
+
     @Override
     public void close() throws Exception {
         if (process != null && process.isAlive()) {
