@@ -246,14 +246,12 @@ public final class OutboxPublisher implements AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout((int) Math.max(1, settings.operationTimeout().toSeconds()));
         o.setKeepAliveInterval(30);
-        // 3.1.1 only: with the default, Paho tries 3.1 after every failed 3.1.1 attempt, which
-        // doubles a stuck broker's wait and makes a new socket under a stop that closed the first.
+        // MQTT 3.1.1 only. Paho's default tries 3.1 after any failed 3.1.1 attempt: that doubles a
+        // stuck broker's wait and makes a new socket under a stop that closed the first, and over
+        // WebSocket the second attempt fails with "Already connected" (it reuses its pipe), which
+        // hid the broker's reason (e.g. "Not authorized to connect") from lastError and mqtt:status.
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setWill(settings.willTopic(), settings.willPayload(), 1, true);
-        // MQTT 3.1.1 only. Paho's default tries 3.1 after any failed attempt; over WebSocket its
-        // second attempt then fails with "Already connected" (it reuses its pipe), which hid the
-        // broker's reason (e.g. "Not authorized to connect") from lastError and mqtt:status.
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         // At most WINDOW messages are in flight, but Paho completes a token before its callback
         // thread counts the acknowledgement: under load a window as small as ours fills with
         // acknowledged messages and publish fails with "Too many publishes in progress".
