@@ -111,6 +111,10 @@ public abstract class BusDevice implements Device, AutoCloseable {
     /** The poll's answer, on the device's thread. */
     protected abstract void answered(Frame68.Frame answer);
 
+    /** Called on the device's thread after the device answered again (or for the first time). */
+    protected void cameOnline() {
+    }
+
     /** The driver's own counters for {@link #counters()}. */
     protected Map<String, Long> ownCounters() {
         return Map.of();
@@ -207,7 +211,11 @@ public abstract class BusDevice implements Device, AutoCloseable {
         if (next.sameAs(state) && !(NOT_YET.equals(state.text()) && !NOT_YET.equals(text))) {
             return;
         }
+        boolean back = status == DeviceStatus.ONLINE && state.status() != DeviceStatus.ONLINE;
         state = next;
+        if (back) {
+            later(this::cameOnline);
+        }
         if (status == DeviceStatus.ONLINE) {
             LOG.info("{} {} is ONLINE", kind, settings.id());
         } else {

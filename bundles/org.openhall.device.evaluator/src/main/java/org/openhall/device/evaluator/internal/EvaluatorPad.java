@@ -74,6 +74,8 @@ final class EvaluatorPad extends BusDevice {
     private String lastRatedTicket;
     private ScheduledFuture<?> expiry;
     private int nextToken = 1;
+    /** Whether the pad confirmed the last ARM; if not, it is sent again when the pad answers again. */
+    private boolean armShown;
 
     EvaluatorPad(Settings settings, Clock clock, Consumer<DeviceState> listener, Supplier<HallQueue> queue, Texts texts,
             Duration timeout) {
@@ -175,7 +177,16 @@ final class EvaluatorPad extends BusDevice {
         data[0] = (byte) a.token();
         data[1] = (byte) seconds;
         System.arraycopy(text, 0, data, 2, text.length);
-        request(ARM, data);
+        armShown = request(ARM, data) != null;
+    }
+
+    @Override
+    protected void cameOnline() {
+        Armed a = armed;
+        if (a != null && !armShown && clock.instant().isBefore(a.until())) {
+            LOG.info("Evaluator {} at window {} answers again: armed for {} again", id(), windowId(), a.ticket());
+            send(a);
+        }
     }
 
     private void expire(Armed a) {

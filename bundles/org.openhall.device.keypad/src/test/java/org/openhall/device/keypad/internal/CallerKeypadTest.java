@@ -80,7 +80,7 @@ class CallerKeypadTest {
 
     CallerKeypad keypad(String id, String window, int address, CallerKeypad.DisplayMode mode) {
         BusDevice.Settings s = new BusDevice.Settings(id, window, LinkSpec.parse("serial:" + socat.a), address,
-                Duration.ofMillis(40), Duration.ofMillis(300), 2, Duration.ofMillis(200));
+                Duration.ofMillis(40), Duration.ofMillis(1000), 2, Duration.ofMillis(200));
         CallerKeypad k = new CallerKeypad(s, Clock.systemUTC(), states::add, () -> queue,
                 (w, t) -> evaluationRequests.add(w + ":" + t), Texts.of(CallerKeypad.class, Map.of()), mode);
         k.start();
