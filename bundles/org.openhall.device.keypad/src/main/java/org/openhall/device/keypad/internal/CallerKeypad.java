@@ -179,6 +179,31 @@ final class CallerKeypad extends BusDevice {
         return new Shown(false, ticket == null ? NO_TICKET : ticket);
     }
 
+    /**
+     * A queue event (Event Admin's, by its properties): when it is about the keypad's window, the
+     * display follows the window's ticket, e.g. after a call from the console or a no-show by the
+     * policy. Returns at once; the display is sent from the keypad's thread, only when it changes.
+     */
+    void onQueueEvent(java.util.function.Function<String, Object> property) {
+        Object window = property.apply(org.openhall.api.queue.QueueEvents.WINDOW);
+        Object from = property.apply(org.openhall.api.queue.QueueEvents.FROM_WINDOW);
+        if (windowId().equals(String.valueOf(window)) || windowId().equals(String.valueOf(from))) {
+            later(this::refresh);
+        }
+    }
+
+    private void refresh() {
+        HallQueue q = queue.get();
+        if (q == null) {
+            return;
+        }
+        String ticket = current(q);
+        String text = ticket == null ? NO_TICKET : ticket;
+        if (!text.equals(lastShown)) {
+            show(presses.acknowledge(), new Shown(false, text));
+        }
+    }
+
     private Shown bad(int key, String why) {
         refused.incrementAndGet();
         LOG.info("Keypad {} at window {}: {} refused: {}", id(), windowId(), Keys.name(key), why);

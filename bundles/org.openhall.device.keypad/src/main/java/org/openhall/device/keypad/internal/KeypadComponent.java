@@ -29,6 +29,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +43,12 @@ import org.slf4j.LoggerFactory;
  * declares {@code openhall.required} (R5); activation only starts the driver's thread.
  */
 @Component(configurationPid = "org.openhall.keypad", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = KeypadComponent.class)
+        service = { KeypadComponent.class, EventHandler.class },
+        property = { EventConstants.EVENT_TOPIC + "=org/openhall/queue/ticket/*",
+                EventConstants.EVENT_TOPIC + "=org/openhall/queue/service/*",
+                EventConstants.EVENT_TOPIC + "=org/openhall/queue/window/*" })
 @Designate(ocd = Ocds.Keypad.class, factory = true)
-public final class KeypadComponent {
+public final class KeypadComponent implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeypadComponent.class);
 
@@ -54,7 +59,7 @@ public final class KeypadComponent {
     volatile HallQueue queue;
 
     private BundleContext context;
-    private CallerKeypad keypad;
+    private volatile CallerKeypad keypad;
     private ServiceRegistration<Device> registration;
 
     @Activate
@@ -142,6 +147,15 @@ public final class KeypadComponent {
         if (ea != null) {
             ea.postEvent(new Event(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS),
                     DeviceEvents.status(s, DeviceKinds.CALLER_KEYPAD, window)));
+        }
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        CallerKeypad k = keypad;
+        if (k != null) {
+            // Queued on the keypad's own thread: an Event Admin handler must return quickly.
+            k.onQueueEvent(event::getProperty);
         }
     }
 

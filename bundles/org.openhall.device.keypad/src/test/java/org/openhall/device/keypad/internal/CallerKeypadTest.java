@@ -167,6 +167,26 @@ class CallerKeypadTest {
     }
 
     @Test
+    void theDisplayFollowsTheWindowWhenItChangesElsewhere() {
+        CallerKeypad k = keypad("keypad-1", "1", 1);
+        hall.listen(e -> k.onQueueEvent(e::get));
+        Wait.until("ONLINE", WAIT, () -> k.state().status() == DeviceStatus.ONLINE);
+        issue("A");
+        Request staff = Request.by(Actor.staff("s1"), "s-open");
+        assertTrue(queue.openWindow(staff, "1", "s1", RealQueue.PIN).isOk());
+        assertTrue(queue.callNext(Request.by(Actor.staff("s1"), "s-call"), "1").isOk());
+        Wait.until("the display shows the ticket called from elsewhere", WAIT,
+                () -> pad1.last() != null && "A001".equals(pad1.last().text()));
+        assertTrue(queue.markNoShow(Request.by(Actor.staff("s1"), "s-noshow"), "1").isOk());
+        Wait.until("and its end", WAIT, () -> "----".equals(pad1.last().text()));
+        // An event of another window changes nothing here.
+        int shown = pad1.display.size();
+        k.onQueueEvent(Map.<String, Object>of(QueueEvents.WINDOW, "2")::get);
+        shows("E08", true, press(pad1, Keys.RECALL));
+        assertEquals(shown + 1, pad1.display.size(), "only the key's answer was shown");
+    }
+
+    @Test
     void aRefusalShowsItsErrorCode() {
         CallerKeypad k = keypad("keypad-1", "1", 1, CallerKeypad.DisplayMode.CODE);
         Wait.until("ONLINE", WAIT, () -> k.state().status() == DeviceStatus.ONLINE);
