@@ -57,6 +57,21 @@ class Frame68Test {
     }
 
     @Test
+    void theLastPressSurvivesARestartForAWhile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path store = tmp.resolve("devices/keypad-1.press");
+        long now = System.currentTimeMillis();
+        Presses first = new Presses("keypad-1", now, store);
+        Presses.Press p = first.press(9);
+        Presses restarted = new Presses("keypad-1", now + 1000, store);
+        assertEquals(9, restarted.acknowledge(), "the press carried out before the restart is acknowledged");
+        Presses.Press again = restarted.press(9);
+        assertEquals(p.requestId(), again.requestId(), "and a repeat of it gets its request id");
+        assertEquals(true, again.repeat());
+        Presses later = new Presses("keypad-1", now + Presses.RESTART_WINDOW.toMillis() + 60_000, store);
+        assertEquals(0, later.acknowledge(), "too old: a new press with that SEQ is a new press");
+    }
+
+    @Test
     void aRepeatedSeqKeepsItsRequestId() {
         Presses p = new Presses("keypad-1", 1_000_000L);
         assertEquals(0, p.acknowledge());

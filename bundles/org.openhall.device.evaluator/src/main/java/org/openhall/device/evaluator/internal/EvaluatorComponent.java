@@ -13,6 +13,7 @@ import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceKinds;
 import org.openhall.api.device.DeviceState;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.api.runtime.HallHome;
 import org.openhall.device.frames.BusConfig;
 import org.openhall.device.frames.BusDevice;
 import org.openhall.device.frames.EvaluationRequest;
@@ -57,6 +58,10 @@ public final class EvaluatorComponent implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile HallQueue queue;
 
+    /** Where the last key press is kept across restarts (data/devices/), when the home is known. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile HallHome home;
+
     private BundleContext context;
     private volatile EvaluatorPad pad;
     private ServiceRegistration<Device> registration;
@@ -88,7 +93,7 @@ public final class EvaluatorComponent implements EventHandler {
         }
         stop();
         EvaluatorPad e = new EvaluatorPad(settings, Clock.systemUTC(), s -> post(s, settings.windowId()), () -> queue, texts,
-                timeout);
+                timeout, pressStore(settings.id()));
         try {
             e.start();
         } catch (IllegalStateException ex) {
@@ -105,6 +110,11 @@ public final class EvaluatorComponent implements EventHandler {
         props.put(Device.KIND, DeviceKinds.EVALUATOR);
         props.put(Device.WINDOW, settings.windowId());
         registration = context.registerService(Device.class, e, props);
+    }
+
+    private java.nio.file.Path pressStore(String id) {
+        HallHome h = home;
+        return h == null ? null : h.data().resolve("devices").resolve(id + ".press");
     }
 
     private void stop() {

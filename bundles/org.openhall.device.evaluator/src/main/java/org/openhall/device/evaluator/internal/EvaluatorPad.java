@@ -78,12 +78,12 @@ final class EvaluatorPad extends BusDevice {
     private boolean armShown;
 
     EvaluatorPad(Settings settings, Clock clock, Consumer<DeviceState> listener, Supplier<HallQueue> queue, Texts texts,
-            Duration timeout) {
+            Duration timeout, java.nio.file.Path pressStore) {
         super(DeviceKinds.EVALUATOR, settings, clock, listener);
         this.queue = queue;
         this.texts = texts;
         this.timeout = timeout;
-        this.presses = new Presses(settings.id(), clock.millis());
+        this.presses = new Presses(settings.id(), clock.millis(), pressStore);
     }
 
     @Override

@@ -83,7 +83,7 @@ class EvaluatorPadTest {
         BusDevice.Settings s = new BusDevice.Settings(id, window, LinkSpec.parse("serial:" + socat.a), address,
                 Duration.ofMillis(40), Duration.ofMillis(1000), 2, Duration.ofMillis(200));
         EvaluatorPad e = new EvaluatorPad(s, Clock.systemUTC(), states::add, () -> queue, Texts.of(EvaluatorPad.class, Map.of()),
-                timeout);
+                timeout, tmp.resolve("devices").resolve(id + ".press"));
         e.start();
         drivers.add(e);
         Wait.until(id + " ONLINE", WAIT, () -> e.state().status() == DeviceStatus.ONLINE);

@@ -60,15 +60,16 @@ final class CallerKeypad extends BusDevice {
 
     /**
      * @param evaluationRequested told (window, ticket or null) when staff press "request evaluation"
+     * @param pressStore          where the last key press is kept across restarts ({@link Presses}), or null
      */
     CallerKeypad(Settings settings, Clock clock, Consumer<DeviceState> listener, Supplier<HallQueue> queue,
-            BiConsumer<String, String> evaluationRequested, Texts texts, DisplayMode display) {
+            BiConsumer<String, String> evaluationRequested, Texts texts, DisplayMode display, java.nio.file.Path pressStore) {
         super(DeviceKinds.CALLER_KEYPAD, settings, clock, listener);
         this.queue = queue;
         this.evaluationRequested = evaluationRequested;
         this.texts = texts;
         this.display = display;
-        this.presses = new Presses(settings.id(), clock.millis());
+        this.presses = new Presses(settings.id(), clock.millis(), pressStore);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceKinds;
 import org.openhall.api.device.DeviceState;
 import org.openhall.api.queue.HallQueue;
+import org.openhall.api.runtime.HallHome;
 import org.openhall.device.frames.BusConfig;
 import org.openhall.device.frames.BusDevice;
 import org.openhall.device.frames.EvaluationRequest;
@@ -58,6 +59,10 @@ public final class KeypadComponent implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile HallQueue queue;
 
+    /** Where the last key press is kept across restarts (data/devices/), when the home is known. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile HallHome home;
+
     private BundleContext context;
     private volatile CallerKeypad keypad;
     private ServiceRegistration<Device> registration;
@@ -89,7 +94,7 @@ public final class KeypadComponent implements EventHandler {
         }
         stop();
         CallerKeypad k = new CallerKeypad(settings, Clock.systemUTC(), s -> post(s, settings.windowId()), () -> queue, this::evaluationRequested,
-                texts, display);
+                texts, display, pressStore(settings.id()));
         try {
             k.start();
         } catch (IllegalStateException e) {
@@ -115,6 +120,11 @@ public final class KeypadComponent implements EventHandler {
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem("display", "'" + value + "' is not code or text");
         }
+    }
+
+    private java.nio.file.Path pressStore(String id) {
+        HallHome h = home;
+        return h == null ? null : h.data().resolve("devices").resolve(id + ".press");
     }
 
     private void stop() {

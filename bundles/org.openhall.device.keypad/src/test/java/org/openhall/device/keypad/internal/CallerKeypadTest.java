@@ -82,7 +82,7 @@ class CallerKeypadTest {
         BusDevice.Settings s = new BusDevice.Settings(id, window, LinkSpec.parse("serial:" + socat.a), address,
                 Duration.ofMillis(40), Duration.ofMillis(1000), 2, Duration.ofMillis(200));
         CallerKeypad k = new CallerKeypad(s, Clock.systemUTC(), states::add, () -> queue,
-                (w, t) -> evaluationRequests.add(w + ":" + t), Texts.of(CallerKeypad.class, Map.of()), mode);
+                (w, t) -> evaluationRequests.add(w + ":" + t), Texts.of(CallerKeypad.class, Map.of()), mode, tmp.resolve("devices").resolve(id + ".press"));
         k.start();
         drivers.add(k);
         return k;
@@ -227,6 +227,26 @@ class CallerKeypadTest {
         // The next press is a new one, with a request id of its own.
         shows("A001", false, press(pad1, Keys.RECALL));
         assertEquals(1, events(QueueEvents.TICKET_RECALLED));
+    }
+
+    @Test
+    void aPressCarriedOutJustBeforeARestartIsNotCarriedOutAgain() {
+        CallerKeypad k = keypad("keypad-1", "1", 1);
+        Wait.until("ONLINE", WAIT, () -> k.state().status() == DeviceStatus.ONLINE);
+        issue("A");
+        press(pad1, Keys.SIGN_IN, "s1*" + RealQueue.PIN);
+        press(pad1, Keys.CALL_NEXT);
+        // The hall stops after carrying out a recall, before the keypad heard the acknowledgement.
+        pad1.lostAcks.set(1_000_000);
+        pad1.press(Keys.RECALL, "");
+        Wait.until("the recall carried out", WAIT, () -> events(QueueEvents.TICKET_RECALLED) == 1 && k.counters().get("repeats") >= 1);
+        k.close();
+        pad1.lostAcks.set(0);
+        assertFalse(pad1.idle(), "the keypad still holds the recall");
+        CallerKeypad restarted = keypad("keypad-1", "1", 1);
+        Wait.until("the restarted driver acknowledges it", WAIT, pad1::idle);
+        assertEquals(1, events(QueueEvents.TICKET_RECALLED), "recalled once");
+        assertEquals(0L, restarted.counters().get("keys"));
     }
 
     @Test
