@@ -377,6 +377,120 @@ public final class DeviceLink {
         }
     }
 
+
+    /**
+     * Sends {@code request} and waits for one frame that {@code reader} accepts, retrying on
+     * timeout. What the reader skips (noise, bad checksums, other addresses, unexpected commands)
+     * is counted as garbled and dropped while the wait goes on; a frame still incomplete when the
+     * timeout ends is counted as garbled and the request is sent again.
+     */
+    byte[] transact(Endpoint endpoint, byte[] request, FrameReader reader, Duration timeout, int attempts)
+            throws LinkException {
+        Duration budget = timeout.multipliedBy(Math.max(1, attempts));
+        if (budget.toNanos() > longestRequestNanos) {
+            longestRequestNanos = budget.toNanos();
+        }
+        lock(endpoint, budget);
+        try {
+            for (int attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
+                synchronized (rxLock) {
+                    rx.reset();
+                    awaiting = true;
+                }
+                try {
+                    write(endpoint, request);
+                    byte[] answer = awaitFrame(endpoint, reader, timeout);
+                    if (answer != null) {
+                        endpoint.counters().received(answer.length);
+                        counters.received(answer.length);
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{} <- {}: {}", spec.key(), endpoint.deviceId(), HEX.formatHex(answer));
+                        }
+                        return answer;
+                    }
+                } finally {
+                    synchronized (rxLock) {
+                        awaiting = false;
+                        // Bytes beyond the frame, or a truncated frame at the timeout, are garbage.
+                        garble(endpoint, rx.size(), "left over");
+                        rx.reset();
+                    }
+                }
+                endpoint.counters().error();
+                counters.error();
+                LOG.debug("{}: {} did not answer within {} ms (attempt {} of {})", spec.key(), endpoint.deviceId(),
+                        timeout.toMillis(), attempt, attempts);
+            }
+            throw new LinkException(LinkException.Reason.TIMEOUT,
+                    endpoint.deviceId() + " did not answer within " + timeout.toMillis() + " ms, " + attempts + " attempts");
+        } finally {
+            requestLock.unlock();
+        }
+    }
+
+    /** Counts {@code n} bytes as one garbled frame of the link and of the device that was asked. */
+    private void garble(Endpoint endpoint, int n, String why) {
+        if (n <= 0) {
+            return;
+        }
+        counters.garbled(n);
+        endpoint.counters().garbled(n);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} garbled bytes for {} dropped ({})", spec.key(), n, endpoint.deviceId(), why);
+        }
+    }
+
+    /** Waits for a frame the reader accepts; null at the timeout. Called without rxLock held. */
+    private byte[] awaitFrame(Endpoint endpoint, FrameReader reader, Duration timeout) throws LinkException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (rxLock) {
+            while (true) {
+                while (rx.size() > 0) {
+                    byte[] all = rx.toByteArray();
+                    int verdict;
+                    try {
+                        verdict = reader.read(all, all.length);
+                    } catch (RuntimeException e) {
+                        // A reader that fails on these bytes must not kill the driver: drop them all.
+                        LOG.warn("{}: frame reader of {} failed; {} bytes dropped", spec.key(), endpoint.deviceId(),
+                                all.length, e);
+                        verdict = -all.length;
+                    }
+                    if (verdict > 0 && verdict <= all.length) {
+                        byte[] frame = new byte[verdict];
+                        System.arraycopy(all, 0, frame, 0, verdict);
+                        rx.reset();
+                        rx.write(all, verdict, all.length - verdict);
+                        return frame;
+                    }
+                    if (verdict == FrameReader.NEED_MORE || verdict > all.length) {
+                        break;
+                    }
+                    int n = Math.min(-verdict, all.length);
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{}: garbled from {}: {}", spec.key(), endpoint.deviceId(), HEX.formatHex(all, 0, Math.min(n, 64)));
+                    }
+                    garble(endpoint, n, "skipped by the frame reader");
+                    rx.reset();
+                    rx.write(all, n, all.length - n);
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return null;
+                }
+                if (connection == null) {
+                    throw new LinkException(LinkException.Reason.DOWN, "link " + spec.key() + " went down: " + downReason);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(rxLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LinkException(LinkException.Reason.CLOSED, "interrupted");
+                }
+            }
+        }
+    }
+
     /**
      * Takes the link for one request. The lock is fair, so a device waits at most for one request
      * of each other device on the link: the wait is bounded by that plus its own budget.

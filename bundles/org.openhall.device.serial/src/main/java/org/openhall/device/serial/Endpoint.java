@@ -75,6 +75,18 @@ public final class Endpoint implements AutoCloseable {
                 Objects.requireNonNull(quiet, "quiet"));
     }
 
+    /**
+     * Sends a request and returns the first frame that {@code reader} accepts (variable-length
+     * protocols: the length is in the frame's header), retrying up to {@code attempts} times in
+     * all when no complete frame comes within {@code timeout}. What the reader skips is counted
+     * as garbled and dropped; the wait goes on until the timeout.
+     *
+     * @since 1.1
+     */
+    public byte[] transact(byte[] request, FrameReader reader, Duration timeout, int attempts) throws LinkException {
+        return link.transact(this, request, reader, timeout, attempts);
+    }
+
     @Override
     public void close() {
         link.detach(this);
