@@ -139,7 +139,8 @@ class LinkMosquittoExampleTest {
             assertEquals("true", field(reply, "ok"), reply.payload());
 
             assertEquals("connected", l.state(), "last error: " + l.lastError());
-            assertEquals(0, l.queued(), "everything acknowledged");
+            // The reply arrived; its PUBACK is recorded in the outbox a moment later.
+            await("everything acknowledged", () -> l.queued() == 0);
             for (Subscriber.Received r : screen.received) {
                 assertFalse(r.payload().contains("\"online\":false"),
                         "the hall was never thrown off (its Last Will, then its status again): " + r.payload());
