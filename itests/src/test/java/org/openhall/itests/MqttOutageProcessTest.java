@@ -51,14 +51,20 @@ class MqttOutageProcessTest {
 
             long s0;
             HallProcess hall = HallProcess.startJar(home, "-Dgosh.args=");
+            HallProcess firstHall = hall;
             try {
-                try (MqttWatcher screen = new MqttWatcher(broker.uri(), "outage-screen", ROOT + "/events/#", true)) {
+                MqttWatcher first = new MqttWatcher(broker.uri(), "outage-screen", ROOT + "/events/#", true);
+                try (MqttWatcher screen = first) {
                     hall.await(HallProcess.READY, START);
                     run(hall, "before", List.of("hall:open 1 1001 1234"));
-                    // The window's event reached the subscriber: the connection is up, s0 is what it had.
-                    s0 = Poll.until("window.opened on events/", Duration.ofSeconds(30),
-                            () -> screen.on("/events/window.opened").stream().map(r -> seq(r.payload())).findFirst());
+                    // The window's event reached the subscriber: the connection is up.
+                    Poll.until("window.opened on events/", Duration.ofSeconds(30),
+                            () -> screen.on("/events/window.opened").stream().map(r -> seq(r.payload())).findFirst(),
+                            firstHall::output);
                 } // the screen leaves; its persistent session keeps what is published for it
+                // s0: the last event it took before it left (one published while it was leaving is
+                // either taken and recorded, or left unacknowledged in its session).
+                s0 = seqs(first, 0).stream().mapToLong(Long::longValue).max().orElseThrow();
 
                 broker.stop();
                 run(hall, "first half", rounds(ROUNDS / 2));

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,33 @@ class RuntimeProcessTest {
             hall.send("stop 0"); // as the README says: stop 0 stops the hall (the framework is bundle 0)
             hall.awaitEndOfOutput(STOP);
             assertEquals(1, hall.count(STOPPED), hall.output());
+        }
+    }
+
+    /**
+     * READY means the configuration files are in force: a command right after it finds every
+     * connection of etc/ running (an event posted before a connection starts is not carried by
+     * it, since a new outbox starts at the queue's current seq).
+     */
+    @Test
+    void readyComesAfterEveryConfigurationFileReachedItsComponent() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        List<String> names = List.of("cloud-a", "cloud-b", "cloud-c", "cloud-d");
+        for (String name : names) {
+            // Nobody listens on port 9: the connections retry in the background and never hold READY back.
+            Files.writeString(home.resolve("etc/org.openhall.mqtt.connection-" + name + ".cfg"),
+                    "uri = tcp://127.0.0.1:9\n");
+        }
+        try (HallProcess hall = HallProcess.startJar(home, "-Dgosh.args=")) {
+            hall.await(HallProcess.READY, START);
+            hall.send("mqtt:status");
+            hall.send("echo STATUS-PRINTED");
+            hall.await(Pattern.compile("(?<!echo )STATUS-PRINTED"), Duration.ofSeconds(10));
+            for (String name : names) {
+                assertEquals(1, hall.count(Pattern.compile(Pattern.quote(name) + " +(connecting|disconnected) +tcp://127\\.0\\.0\\.1:9")),
+                        name + " in mqtt:status right after READY: " + hall.output());
+            }
+            assertTrue(hall.terminate(STOP));
         }
     }
 }

@@ -1,13 +1,20 @@
 package org.openhall.boot.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import org.openhall.api.runtime.HallHome;
 import org.openhall.api.runtime.HallReady;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -17,10 +24,14 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs {@code OpenHall READY in N ms} exactly once, when the launcher has installed and started
  * every run bundle, the framework has reached its beginning start level, every bundle it should
- * have started is active with its components known to DS, and every component marked {@link HallReady#REQUIRED_PROPERTY} is usable; then
+ * have started is active with its components known to DS, every component marked {@link HallReady#REQUIRED_PROPERTY} is usable
+ * and every configuration file of {@code etc/} and {@code deploy/} has reached its component
+ * ({@link DeliveredConfigurations}; at most {@value #CONFIG_WAIT_MS} ms); then
  * registers {@link HallReady}. Until then it says every {@value #REPORT_EVERY_MS} ms what it is
  * still waiting for. Device components are never required, so a dead device cannot hold READY back.
  *
@@ -41,6 +54,11 @@ public final class ReadinessMonitor {
 
     static final long POLL_MS = 50;
     static final long REPORT_EVERY_MS = 15_000;
+    /**
+     * How long READY waits for configuration files to reach their components once everything
+     * else is ready: a file FileInstall cannot read must not keep the hall from starting.
+     */
+    static final long CONFIG_WAIT_MS = 30_000;
 
     /** The bnd launcher registers a service with this property once all run bundles are started. */
     static final String LAUNCHER_READY_FILTER = "(launcher.ready=true)";
@@ -49,15 +67,21 @@ public final class ReadinessMonitor {
 
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
+    private final HallHome home;
     private final ScheduledExecutorService timer;
     private final long started = System.currentTimeMillis();
     private long lastReport = started;
     private volatile ServiceRegistration<HallReady> registration;
     private final Set<Long> unresolvedReported = new HashSet<>();
+    private long configWaitStarted;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configAdmin;
 
     @Activate
-    public ReadinessMonitor(BundleContext context, @Reference ServiceComponentRuntime scr) {
+    public ReadinessMonitor(BundleContext context, @Reference ServiceComponentRuntime scr, @Reference HallHome home) {
         this.context = context;
+        this.home = home;
         this.scr = scr;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "openhall-readiness");
@@ -88,6 +112,19 @@ public final class ReadinessMonitor {
                 reportIfDue(String.join(", ", waiting));
                 return;
             }
+            List<String> undelivered = undeliveredConfigurations();
+            if (!undelivered.isEmpty()) {
+                long now = System.currentTimeMillis();
+                if (configWaitStarted == 0) {
+                    configWaitStarted = now;
+                }
+                if (now - configWaitStarted < CONFIG_WAIT_MS) {
+                    reportIfDue(String.join(", ", undelivered));
+                    return;
+                }
+                LOG.warn("Configuration not loaded after {} s, going on without: {}", CONFIG_WAIT_MS / 1000,
+                        String.join(", ", undelivered));
+            }
             long millis = ManagementFactory.getRuntimeMXBean().getUptime();
             registration = context.registerService(HallReady.class, () -> millis, null);
             LOG.info("OpenHall READY in {} ms", millis);
@@ -98,6 +135,55 @@ public final class ReadinessMonitor {
         } catch (RuntimeException e) {
             LOG.warn("Readiness check failed, will retry", e);
         }
+    }
+
+    /**
+     * What of the configuration files in FileInstall's folders has not reached its component yet
+     * ({@link DeliveredConfigurations}); all of them while Config Admin is not there.
+     */
+    private List<String> undeliveredConfigurations() {
+        List<Path> files = configurationFiles();
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return List.of("Config Admin to read " + files.size() + " configuration files");
+        }
+        List<DeliveredConfigurations.Loaded> loaded = new ArrayList<>();
+        try {
+            Configuration[] configs = admin.listConfigurations("(" + DeliveredConfigurations.FILE_PROPERTY + "=*)");
+            for (Configuration c : configs == null ? new Configuration[0] : configs) {
+                Object file = c.getProperties() == null ? null : c.getProperties().get(DeliveredConfigurations.FILE_PROPERTY);
+                loaded.add(new DeliveredConfigurations.Loaded(c.getPid(), c.getFactoryPid(), String.valueOf(file)));
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            return List.of("Config Admin (" + e.getMessage() + ")");
+        }
+        return DeliveredConfigurations.notDelivered(files, loaded, scr.getComponentDescriptionDTOs(),
+                scr::getComponentConfigurationDTOs, scr::isComponentEnabled);
+    }
+
+    /**
+     * The {@code .cfg} and {@code .config} files of the home's {@code etc/} and {@code deploy/},
+     * the folders the runtime gives FileInstall.
+     */
+    private List<Path> configurationFiles() {
+        List<Path> files = new ArrayList<>();
+        for (Path d : List.of(home.etc(), home.deploy())) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(d)) {
+                list.filter(Files::isRegularFile).filter(f -> {
+                    String name = f.getFileName().toString();
+                    return name.endsWith(".cfg") || name.endsWith(".config");
+                }).forEach(files::add);
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("Cannot list {}: {}", d, e.toString());
+            }
+        }
+        return files;
     }
 
     /** Whether the service of a component configuration is in the registry. */

@@ -72,7 +72,7 @@ public final class MqttConnection implements EventHandler {
     private final HallQueue queue;
     private final QueueHistory history;
     private final Link.Context context;
-    /** Starts and stops the link, so that activation and modification return at once. */
+    /** Replaces and stops the link after activation, so that modification and deactivation do not wait for it. */
     private final ExecutorService worker;
     private volatile Link link;
     private volatile String source = "";
@@ -108,15 +108,21 @@ public final class MqttConnection implements EventHandler {
                 return states();
             }
         };
-        configure(properties);
+        configure(properties, true);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        configure(properties);
+        configure(properties, false);
     }
 
-    private synchronized void configure(Map<String, Object> properties) {
+    /**
+     * @param first on activation the link is made at once, on the activating thread: the outbox
+     *              starts at the queue's current seq, so an event posted between activation and a
+     *              later start would never be published; READY waits for this activation. Only
+     *              later changes, which stop a running link first, go to the worker.
+     */
+    private synchronized void configure(Map<String, Object> properties, boolean first) {
         String from = ConfigReader.source(properties);
         if (source.isEmpty()) {
             source = from;
@@ -133,7 +139,11 @@ public final class MqttConnection implements EventHandler {
             LOG.error("Rejected configuration {}: {}", from, e.toString());
             return;
         }
-        worker.execute(() -> apply(config, from));
+        if (first) {
+            apply(config, from);
+        } else {
+            worker.execute(() -> apply(config, from));
+        }
     }
 
     /** On the worker thread: replaces the running link by one with this configuration. */
