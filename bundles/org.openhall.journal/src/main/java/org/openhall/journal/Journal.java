@@ -264,6 +264,20 @@ public final class Journal implements AutoCloseable {
         return engine.resume();
     }
 
+    /**
+     * Asks the writer thread to answer, after everything queued before, without writing anything:
+     * the health signal of the journal (a hung disk or a stuck writer never answers). The writer
+     * also answers while the journal has failed in a way {@link #resume()} may end (a full disk),
+     * since it is alive and retrying.
+     *
+     * @return completes when the writer thread reached it; exceptionally with a
+     *         {@link JournalException} if the journal is closed or has failed for good
+     * @since 1.4
+     */
+    public CompletableFuture<Void> probe() {
+        return engine.<Void>onWriter(c -> null);
+    }
+
     /** @return counters since the journal was opened */
     public JournalStats stats() {
         return engine.stats();

@@ -11,7 +11,7 @@
  * See {@code docs/journal.md} for the durability contract, the schema and the salvage command.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.openhall.journal;
 
 import org.osgi.annotation.bundle.Export;

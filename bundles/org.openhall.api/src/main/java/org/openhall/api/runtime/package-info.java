@@ -1,9 +1,9 @@
 /**
- * The hall runtime as seen by other bundles: where the hall's home directory is
- * and when the hall is ready.
+ * The hall runtime as seen by other bundles: where the hall's home directory is,
+ * when the hall is ready, and whether its parts are healthy ({@link org.openhall.api.runtime.HealthCheck}, 1.1).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openhall.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -101,6 +101,8 @@ public final class JournalEngine {
 
     private final Stats stats = new Stats();
     private final Thread writer;
+    /** {@code null} unless a test asked for it (see {@link StallHook}). */
+    private final StallHook stallHook;
 
     private JournalEngine(Path file, JournalOptions options, FileGuard guard, Connection writeConn,
             Connection readConn, long lastSeq) throws SQLException {
@@ -122,6 +124,7 @@ public final class JournalEngine {
         this.deleteRequests = writeConn.prepareStatement("DELETE FROM request WHERE recorded_at < ?");
         this.writer = new Thread(this::runWriter, "journal-writer-" + file.getFileName());
         this.writer.setDaemon(true);
+        this.stallHook = StallHook.forJournal(file);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -494,6 +497,9 @@ public final class JournalEngine {
         List<? extends Task> batch = List.of();
         try {
             while ((batch = nextBatch()) != null) {
+                if (stallHook != null) {
+                    stallHook.awaitNoStall();
+                }
                 if (batch.get(0) instanceof Unit) {
                     @SuppressWarnings("unchecked")
                     List<Unit> units = (List<Unit>) batch;

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.QueueHistory;
 import org.openhall.api.runtime.HallHome;
+import org.openhall.api.runtime.HealthCheck;
 import org.openhall.journal.Journal;
 import org.openhall.journal.JournalCorruptException;
 import org.openhall.journal.JournalException;
@@ -28,6 +29,7 @@ import org.openhall.queue.core.domain.EventCodec;
 import org.openhall.queue.core.domain.HallConfig;
 import org.openhall.queue.core.internal.config.HallConfigRegistry;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -71,6 +73,7 @@ public final class QueueCore {
     private volatile QueueEngine engine;
     private volatile ServiceRegistration<QueueEngine> registration;
     private volatile ServiceRegistration<QueueHistory> history;
+    private volatile ServiceRegistration<HealthCheck> health;
 
     /** How long the core waits for the files Config Admin holds before starting with what it has. */
     static final long CONFIG_SETTLE_MS = 10_000;
@@ -123,6 +126,8 @@ public final class QueueCore {
             }
             history = context.registerService(QueueHistory.class, new History(journal), null);
             registration = context.registerService(QueueEngine.class, started, null);
+            health = context.registerService(HealthCheck.class, new QueueHealth(journal, started),
+                    FrameworkUtil.asDictionary(Map.of(HealthCheck.NAME_PROPERTY, QueueHealth.NAME)));
             days.scheduleAtFixedRate(started::tick, 0, 1, TimeUnit.MINUTES); // at once: the phase
             // After a storage failure (disk full) the core recovers by itself once the journal can
             // write again, also when no operation comes to try (QueueEngine#recover).
@@ -222,6 +227,10 @@ public final class QueueCore {
         starter.shutdownNow();
         starter.awaitTermination(30, TimeUnit.SECONDS);
         days.shutdownNow();
+        ServiceRegistration<HealthCheck> hc = health;
+        if (hc != null) {
+            hc.unregister();
+        }
         ServiceRegistration<QueueEngine> r = registration;
         if (r != null) {
             r.unregister(); // HallQueue goes away first

@@ -432,6 +432,28 @@ public final class QueueEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * For the health check: whether the engine's lock becomes free within {@code nanos} (an
+     * operation stuck while holding it would block every other one).
+     */
+    boolean answers(long nanos) throws InterruptedException {
+        if (lock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
+            lock.unlock();
+            return true;
+        }
+        return false;
+    }
+
+    /** Test support: runs {@code action} holding the engine's lock, as a stuck operation would. */
+    void withLockForTesting(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Rolls the day over and updates the hall's phase without waiting for an operation (called by a timer). */
     public void tick() {
         lock.lock();
