@@ -126,8 +126,9 @@ public final class ReadinessMonitor {
                         String.join(", ", undelivered));
             }
             long millis = ManagementFactory.getRuntimeMXBean().getUptime();
-            registration = context.registerService(HallReady.class, () -> millis, null);
+            // The line first: whoever reacts to HallReady (the systemd notifier's READY=1) comes after it.
             LOG.info("OpenHall READY in {} ms", millis);
+            registration = context.registerService(HallReady.class, () -> millis, null);
             timer.shutdown();
         } catch (IllegalStateException e) {
             // Our bundle is stopping under us; deactivate shuts the timer down.

@@ -1,0 +1,2 @@
+/** The systemd notifier: private, nothing is exported. */
+package org.openhall.systemd.internal;
