@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,22 +202,10 @@ class FaultSuiteProcessTest {
     /** The demo hall with its embedded broker and local connection on free ports. */
     Path home() throws IOException {
         Path home = HallProcess.demoHome(tmp);
-        port = freePort();
-        wsPort = freePort();
-        Path broker = home.resolve("etc/org.openhall.mqtt.broker.cfg");
-        Files.writeString(broker, Files.readString(broker, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^port = \\d+", "port = " + port)
-                .replaceAll("(?m)^websocketPort = \\d+", "websocketPort = " + wsPort), StandardCharsets.UTF_8);
-        Path local = home.resolve("etc/org.openhall.mqtt.connection-local.cfg");
-        Files.writeString(local, Files.readString(local, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^uri = .*", "uri = tcp://127.0.0.1:" + port), StandardCharsets.UTF_8);
+        int[] ports = HallProcess.freePorts(home);
+        port = ports[0];
+        wsPort = ports[1];
         return home;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static HallProcess start(Path home) throws Exception {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +39,20 @@ final class HallProcess implements AutoCloseable {
 
     /** {@code java -jar openhall.jar} with the given home, as bin/run starts it. */
     static HallProcess startJar(Path home, String... jvmOptions) throws IOException {
+        return startJar(home, Map.of(), jvmOptions);
+    }
+
+    /** As above, with more environment variables (e.g. systemd's {@code NOTIFY_SOCKET}). */
+    static HallProcess startJar(Path home, Map<String, String> environment, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.add("-Dopenhall.home=" + home);
         command.add("-Dlaunch.storage.dir=" + home.resolve("data/felix-cache"));
         command.addAll(List.of("-jar", JAR.toString()));
-        return new HallProcess(new ProcessBuilder(command));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new HallProcess(builder);
     }
 
     /** The README's run command, {@code bin/run}, with {@code OPENHALL_HOME} set. */
@@ -68,6 +76,31 @@ final class HallProcess implements AutoCloseable {
             }
         }
         return home;
+    }
+
+    /**
+     * Moves the demo home's embedded broker and its local connection to free ports (the demo's
+     * 1883/8083 may be taken by other tests on this machine).
+     *
+     * @return the MQTT port and the WebSocket port
+     */
+    static int[] freePorts(Path home) throws IOException {
+        int port = freePort();
+        int wsPort = freePort();
+        Path broker = home.resolve("etc/org.openhall.mqtt.broker.cfg");
+        Files.writeString(broker, Files.readString(broker, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^port = \\d+", "port = " + port)
+                .replaceAll("(?m)^websocketPort = \\d+", "websocketPort = " + wsPort), StandardCharsets.UTF_8);
+        Path local = home.resolve("etc/org.openhall.mqtt.connection-local.cfg");
+        Files.writeString(local, Files.readString(local, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^uri = .*", "uri = tcp://127.0.0.1:" + port), StandardCharsets.UTF_8);
+        return new int[] {port, wsPort};
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private void readOutput() {
