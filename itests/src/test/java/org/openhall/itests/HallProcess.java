@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import org.openhall.testsupport.HallPorts;
 
 /** The hall runtime as a real operating-system process, with its console output. */
 final class HallProcess implements AutoCloseable {
@@ -85,22 +86,7 @@ final class HallProcess implements AutoCloseable {
      * @return the MQTT port and the WebSocket port
      */
     static int[] freePorts(Path home) throws IOException {
-        int port = freePort();
-        int wsPort = freePort();
-        Path broker = home.resolve("etc/org.openhall.mqtt.broker.cfg");
-        Files.writeString(broker, Files.readString(broker, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^port = \\d+", "port = " + port)
-                .replaceAll("(?m)^websocketPort = \\d+", "websocketPort = " + wsPort), StandardCharsets.UTF_8);
-        Path local = home.resolve("etc/org.openhall.mqtt.connection-local.cfg");
-        Files.writeString(local, Files.readString(local, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^uri = .*", "uri = tcp://127.0.0.1:" + port), StandardCharsets.UTF_8);
-        return new int[] {port, wsPort};
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return HallPorts.moveToFreePorts(home.resolve("etc"));
     }
 
     private void readOutput() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openhall.testsupport.HallPorts;
 
 /**
  * The Debian package that this module builds, checked with Debian's own tools: {@code dpkg-deb}
@@ -194,21 +194,7 @@ class DebianPackageTest {
      * them. An operator's edit of the installed conffiles (which the upgrade must then keep).
      */
     private void freePorts() throws IOException {
-        int port = freePort();
-        int wsPort = freePort();
-        Path broker = Path.of("/etc/openhall/org.openhall.mqtt.broker.cfg");
-        Files.writeString(broker, Files.readString(broker, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^port = \\d+", "port = " + port)
-                .replaceAll("(?m)^websocketPort = \\d+", "websocketPort = " + wsPort), StandardCharsets.UTF_8);
-        Path local = Path.of("/etc/openhall/org.openhall.mqtt.connection-local.cfg");
-        Files.writeString(local, Files.readString(local, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^uri = .*", "uri = tcp://127.0.0.1:" + port), StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        HallPorts.moveToFreePorts(Path.of("/etc/openhall"));
     }
 
     /**
