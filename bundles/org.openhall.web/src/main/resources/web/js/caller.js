@@ -45,7 +45,7 @@ function renderWindow(w) {
   current = w.ticket;
   $('current').textContent = w.ticket || Hall.t('caller.none');
   $('state').textContent = w.state === 'PAUSED' && w.pause ? Hall.t('window.paused.' + w.pause.kind)
-    : w.state === 'CLOSED' ? Hall.t('window.closed') : w.state;
+    : w.state === 'CLOSED' ? Hall.t('window.closed') : Hall.t('window.state.' + w.state);
   $('state').dataset.state = w.state;
   const signedIn = w.state !== 'CLOSED' && w.staff && w.staff.id === staffId;
   $('desk').hidden = !signedIn; $('signin').hidden = !!signedIn;

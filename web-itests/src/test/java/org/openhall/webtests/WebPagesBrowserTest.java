@@ -146,9 +146,13 @@ class WebPagesBrowserTest {
     }
 
     void screenshot(String name) throws IOException {
-        // The page itself at 1920×1080 (a TV), whatever the headless window's frame takes.
+        screenshot(name, 1920, 1080);
+    }
+
+    /** The page itself at width×height (a TV), whatever the headless window's frame takes. */
+    void screenshot(String name, int width, int height) throws IOException {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", 1920, "height", 1080, "deviceScaleFactor", 1, "mobile", false));
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
         Files.createDirectories(SCREENS);
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENS.resolve(name + ".png"),
                 StandardCopyOption.REPLACE_EXISTING);
@@ -280,6 +284,9 @@ class WebPagesBrowserTest {
         assertEquals(List.of("请A001号到1号窗口办理"), spoken());
         until("window 1 shows staff (R12)", () -> text("tr[data-window='1'] .staff").equals("王芳(工号1001)"));
         screenshot("screen");
+        screenshot("screen-portrait", 1080, 1920);
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 1920, "height", 1080, "deviceScaleFactor", 1, "mobile", false));
         // A reload announces nothing again (de-duplicated by seq).
         driver.navigate().refresh();
         until("screen current after reload", () -> text("#calls .call[data-ticket=A001] .win").equals("1号窗口"));
