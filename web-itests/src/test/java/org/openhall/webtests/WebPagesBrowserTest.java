@@ -94,6 +94,10 @@ class WebPagesBrowserTest {
         if (printer != null) {
             printer.close();
         }
+        synchronized (log) { // the hall's output, to read when a test fails
+            Files.createDirectories(SCREENS.getParent());
+            Files.write(SCREENS.getParent().resolve("web-pages-hall.log"), log, StandardCharsets.UTF_8);
+        }
     }
 
     static int freePort() throws IOException {
@@ -128,6 +132,29 @@ class WebPagesBrowserTest {
             while (log.stream().noneMatch(l -> l.contains(text))) {
                 long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
                 assertTrue(left > 0, () -> "no '" + text + "' in the hall's output:\n" + String.join("\n", log));
+                log.wait(left);
+            }
+        }
+    }
+
+    void console(String line) throws IOException {
+        hall.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        hall.getOutputStream().flush();
+    }
+
+    /** The first output line that matches {@code regex} (found anywhere in it). */
+    String awaitLine(String regex) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        long end = System.nanoTime() + WAIT.toNanos();
+        synchronized (log) {
+            while (true) {
+                for (String l : log) {
+                    if (p.matcher(l).find()) {
+                        return l;
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                assertTrue(left > 0, () -> "no line like '" + regex + "' in the hall's output:\n" + String.join("\n", log));
                 log.wait(left);
             }
         }
@@ -186,7 +213,7 @@ class WebPagesBrowserTest {
 
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dopenhall.home=" + home, "-Dlaunch.storage.dir=" + home.resolve("data/felix-cache"),
-                "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString()).redirectErrorStream(true);
+                "-Djava.io.tmpdir=" + tmp, "-Dgosh.args=", "-jar", JAR.toString()).redirectErrorStream(true);
         hall = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(hall.getInputStream(), StandardCharsets.UTF_8))) {
@@ -330,5 +357,35 @@ class WebPagesBrowserTest {
         driver.switchTo().window(screen);
         until("screen current after the outage", () -> text("tr[data-category=B] .waiting").equals("等候 1 人"));
         assertEquals(List.of(), spoken());
+
+        // The web bundle is updated while the pages are open: the queue and the open screen go on,
+        // and a page loaded afterwards comes from the new bundle.
+        console("lb -s org.openhall.web");
+        String id = awaitLine("\\|org\\.openhall\\.web ").replaceAll("^\\s*(\\d+).*", "$1");
+        Path webJar = JAR.toAbsolutePath().getParent().getParent().getParent()
+                .resolve("bundles/org.openhall.web/target/org.openhall.web-0.1.0-SNAPSHOT.jar");
+        assertTrue(Files.isRegularFile(webJar), webJar + " is built by the web module");
+        console("update " + id + " " + webJar.toUri());
+        console("echo web-bundle-updated");
+        awaitLog("web-bundle-updated");
+        synchronized (log) {
+            assertTrue(log.stream().noneMatch(l -> l.contains("Unable to update")), () -> String.join("\n", log));
+        }
+        console("lb -s org.openhall.web");
+        console("echo web-bundle-listed");
+        awaitLog("web-bundle-listed");
+        synchronized (log) {
+            assertEquals(2, log.stream().filter(l -> l.matches("\\s*" + id + "\\|Active .*org\\.openhall\\.web .*")).count(),
+                    "the web bundle is active again after its update");
+        }
+        driver.switchTo().window(kiosk);
+        driver.navigate().refresh();
+        until("kiosk page served again", () -> !driver.findElements(By.cssSelector("button[data-category=C]")).isEmpty());
+        until("kiosk online after the update", () -> !driver.findElement(By.id("offline")).isDisplayed());
+        driver.findElement(By.cssSelector("button[data-category=C]")).click();
+        until("kiosk shows C001", () -> text("#number").equals("C001"));
+        driver.switchTo().window(screen);
+        until("the open screen goes on", () -> text("tr[data-category=C] .waiting").equals("等候 1 人"));
+        assertTrue(!driver.findElement(By.id("offline")).isDisplayed());
     }
 }
