@@ -319,6 +319,12 @@ class WebPagesBrowserTest {
         until("screen current after reload", () -> text("#calls .call[data-ticket=A001] .win").equals("1号窗口"));
         until("online after reload", () -> !driver.findElement(By.id("offline")).isDisplayed());
         assertEquals(List.of(), spoken(), "a reload must not repeat an announcement");
+        // A recall repeats the announcement (R14), once.
+        driver.switchTo().window(caller);
+        driver.findElement(By.cssSelector("button[data-op=recall]")).click();
+        driver.switchTo().window(screen);
+        until("recall announced", () -> spoken().size() == 1);
+        assertEquals(List.of("请A001号到1号窗口办理"), spoken());
 
         // Evaluator armed by the finish; one rating; stats/today has it.
         driver.switchTo().newWindow(WindowType.TAB);
@@ -356,7 +362,7 @@ class WebPagesBrowserTest {
         until("kiosk shows B001", () -> text("#number").equals("B001"));
         driver.switchTo().window(screen);
         until("screen current after the outage", () -> text("tr[data-category=B] .waiting").equals("等候 1 人"));
-        assertEquals(List.of(), spoken());
+        assertEquals(List.of("请A001号到1号窗口办理"), spoken(), "nothing announced again after the outage");
 
         // The web bundle is updated while the pages are open: the queue and the open screen go on,
         // and a page loaded afterwards comes from the new bundle.
