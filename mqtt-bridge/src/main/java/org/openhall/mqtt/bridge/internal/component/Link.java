@@ -77,6 +77,11 @@ final class Link implements AutoCloseable {
 
         /** Connection name to its state ({@code connected}, {@code connecting}, {@code disconnected}). */
         Map<String, String> connections();
+
+        /** The running kiosk with this id (a command's {@code kiosk}), else null. */
+        default org.openhall.api.device.Kiosk kiosk(String id) {
+            return null;
+        }
     }
 
     private final ConnectionConfig config;
@@ -129,7 +134,7 @@ final class Link implements AutoCloseable {
         this.root = config.root(hallId);
         this.payloads = new Payloads(hallId, Announcements.defaults(), Payloads.DEFAULT_OVERFLOW_THRESHOLD);
         this.commands = new CommandProcessor(root, new CommandParser(config.commandsMaxPayloadBytes(), config.allowSignIn()),
-                payloads, queue, config.replyPrefixes());
+                payloads, queue, config.replyPrefixes(), context::kiosk);
         this.outbox = Outbox.open(dataDir.resolve("mqtt").resolve(config.name() + ".db"), config.outboxMaxBytes(),
                 root + "/events/gap", (from, to) -> Json.bytes(payloads.gap(from, to, Instant.now())));
         String clientId = config.clientId(hallId);

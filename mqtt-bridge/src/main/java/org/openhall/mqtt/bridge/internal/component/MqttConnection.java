@@ -14,6 +14,7 @@ import org.openhall.api.config.ConfigReader;
 import org.openhall.api.device.Device;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceState;
+import org.openhall.api.device.Kiosk;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.QueueHistory;
@@ -107,6 +108,11 @@ public final class MqttConnection implements EventHandler {
             public Map<String, String> connections() {
                 return states();
             }
+
+            @Override
+            public Kiosk kiosk(String id) {
+                return kiosks.get(id);
+            }
         };
         configure(properties);
     }
@@ -199,6 +205,25 @@ public final class MqttConnection implements EventHandler {
             }
         } catch (RuntimeException e) {
             LOG.error("MQTT: event {} not handled", event.getTopic(), e);
+        }
+    }
+
+    /** The kiosks by id, for commands that name one (issue-ticket and check-in with {@code kiosk}). */
+    private final Map<String, Kiosk> kiosks = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindKiosk(Kiosk kiosk, Map<String, Object> properties) {
+        Object id = properties.get(Kiosk.KIOSK_ID);
+        if (id != null) {
+            kiosks.put(id.toString(), kiosk);
+        }
+    }
+
+    void unbindKiosk(Kiosk kiosk, Map<String, Object> properties) {
+        Object id = properties.get(Kiosk.KIOSK_ID);
+        if (id != null) {
+            kiosks.remove(id.toString(), kiosk);
         }
     }
 
