@@ -29,16 +29,22 @@
 
   // Device credentials (MQTT user of the broker's "users") for pages that send commands. Given once
   // when the device is set up, in the address's fragment (#user=…&password=…, never sent to the
-  // server) or in the setup form, and kept in this browser's localStorage.
+  // server) or in the setup form, and kept in this browser's localStorage, per page: the broker
+  // gives each role its own commands (a kiosk user issues tickets, a caller user runs windows, an
+  // evaluator user rates; docs/mqtt.md, Security), so a browser that opens several pages keeps
+  // each page's user.
+  const key = function (what) {
+    return 'openhall.mqtt.' + (location.pathname.replace(/^\/+|\/+$/g, '') || 'index') + '.' + what;
+  };
   H.credentials = function () {
     const f = new URLSearchParams(location.hash.substring(1));
     if (f.get('user')) {
-      localStorage.setItem('openhall.mqtt.user', f.get('user'));
-      localStorage.setItem('openhall.mqtt.password', f.get('password') || '');
+      localStorage.setItem(key('user'), f.get('user'));
+      localStorage.setItem(key('password'), f.get('password') || '');
       history.replaceState(null, '', location.pathname + location.search);
     }
-    const user = localStorage.getItem('openhall.mqtt.user');
-    return user ? { username: user, password: localStorage.getItem('openhall.mqtt.password') || '' } : null;
+    const user = localStorage.getItem(key('user'));
+    return user ? { username: user, password: localStorage.getItem(key('password')) || '' } : null;
   };
 
   H.setupForm = function (container, onSaved) {
@@ -50,8 +56,8 @@
     box.append(u, p, b);
     box.onsubmit = function (ev) {
       ev.preventDefault();
-      localStorage.setItem('openhall.mqtt.user', u.value);
-      localStorage.setItem('openhall.mqtt.password', p.value);
+      localStorage.setItem(key('user'), u.value);
+      localStorage.setItem(key('password'), p.value);
       box.remove();
       onSaved();
     };
@@ -80,7 +86,9 @@
     const client = mqtt.connect(url, opts);
     H.client = client;
     H.pending = new Map();
-    H.replyTopic = H.root + '/replies/' + H.clientId;
+    // Replies below the user's own replies/{user}/, which a broker with per-user ACLs (Mosquitto
+    // example, replies/%u/#) lets the user read; the embedded broker allows any topic under replies/.
+    H.replyTopic = H.root + '/replies/' + (credentials ? credentials.username + '/' : '') + H.clientId;
     client.on('connect', function () {
       // Subscribe after CONNACK only (Moquette 0.17 may drop a client that subscribes earlier).
       const topics = subscriptions.map(s => H.root + '/' + s);

@@ -256,7 +256,11 @@ class WebPagesBrowserTest {
         driver = new ChromeDriver(service, options);
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SPEECH_RECORDER));
         String base = "http://127.0.0.1:" + http;
-        String device = "#user=kiosk1&password=demo-kiosk";
+        // Each page as the demo broker's user of its role (etc/org.openhall.mqtt.broker.cfg,
+        // permissions): a kiosk issues, a caller runs its window, an evaluator rates.
+        String kioskUser = "#user=kiosk1&password=demo-kiosk";
+        String callerUser = "#user=caller1&password=demo-caller";
+        String evaluatorUser = "#user=evaluator1&password=demo-evaluator";
 
         // The index lists the pages of the configuration.
         driver.get(base + "/");
@@ -272,7 +276,7 @@ class WebPagesBrowserTest {
         // Kiosk: a touch issues and prints A001.
         driver.switchTo().newWindow(WindowType.TAB);
         String kiosk = driver.getWindowHandle();
-        driver.get(base + "/kiosk?id=kiosk1" + device);
+        driver.get(base + "/kiosk?id=kiosk1" + kioskUser);
         until("kiosk buttons", () -> !driver.findElements(By.cssSelector("button[data-category=A]")).isEmpty());
         until("kiosk online", () -> !driver.findElement(By.id("offline")).isDisplayed());
         driver.findElement(By.cssSelector("button[data-category=A]")).click();
@@ -287,7 +291,7 @@ class WebPagesBrowserTest {
         // Caller: sign in at window 1 (challenge, the PIN stays in the page) and call A001.
         driver.switchTo().newWindow(WindowType.TAB);
         String caller = driver.getWindowHandle();
-        driver.get(base + "/caller?window=1" + device);
+        driver.get(base + "/caller?window=1" + callerUser);
         until("caller online", () -> !driver.findElement(By.id("offline")).isDisplayed());
         driver.findElement(By.id("staffId")).sendKeys("1001");
         driver.findElement(By.id("pin")).sendKeys("0000");
@@ -329,7 +333,7 @@ class WebPagesBrowserTest {
         // Evaluator armed by the finish; one rating; stats/today has it.
         driver.switchTo().newWindow(WindowType.TAB);
         String evaluator = driver.getWindowHandle();
-        driver.get(base + "/evaluator?window=1" + device);
+        driver.get(base + "/evaluator?window=1" + evaluatorUser);
         until("evaluator online", () -> !driver.findElement(By.id("offline")).isDisplayed());
         assertEquals("idle", driver.findElement(By.tagName("body")).getDomAttribute("data-state"));
         driver.switchTo().window(caller);
