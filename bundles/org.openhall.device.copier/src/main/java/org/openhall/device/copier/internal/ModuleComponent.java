@@ -221,7 +221,9 @@ public final class ModuleComponent {
                         : q.clearAlert(Request.by(ACTOR), alertId);
                 if (r.isOk()) {
                     alertApplied.put(id, want);
-                    LOG.info("Copier {}: alert {} {}", id, alertId, want ? "raised" : "cleared");
+                    if (want || Boolean.TRUE.equals(r.value())) { // clearing an alert that was not active says nothing
+                        LOG.info("Copier {}: alert {} {}", id, alertId, want ? "raised" : "cleared");
+                    }
                 } else {
                     LOG.warn("Copier {}: alert {} not {} ({}); tried again at the next poll", id, alertId, want ? "raised" : "cleared", r);
                 }
