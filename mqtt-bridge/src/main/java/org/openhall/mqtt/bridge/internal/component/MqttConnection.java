@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.copy.CopyCounts;
 import org.openhall.api.device.Device;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceState;
@@ -112,6 +113,20 @@ public final class MqttConnection implements EventHandler {
             @Override
             public Kiosk kiosk(String id) {
                 return kiosks.get(id);
+            }
+
+            @Override
+            public Map<String, Long> copies(java.time.LocalDate day) {
+                CopyCounts c = copyCounts;
+                if (c == null) {
+                    return Map.of();
+                }
+                try {
+                    return c.pages(day);
+                } catch (RuntimeException e) {
+                    LOG.error("MQTT: copy counts cannot be read", e);
+                    return Map.of();
+                }
             }
         };
         configure(properties);
@@ -226,6 +241,10 @@ public final class MqttConnection implements EventHandler {
             kiosks.remove(id.toString(), kiosk);
         }
     }
+    /** The copy counter's page counts (R19), when a copy counter bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CopyCounts copyCounts;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
