@@ -241,6 +241,7 @@ public final class MqttConnection implements EventHandler {
             kiosks.remove(id.toString(), kiosk);
         }
     }
+
     /** The copy counter's page counts (R19), when a copy counter bundle runs. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
