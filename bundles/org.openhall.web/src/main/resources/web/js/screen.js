@@ -58,14 +58,21 @@
       t.appendChild(tr);
     }
   }
+  // At most this many device notices, then one line with the count of the others: a hall with many
+  // devices down (the demo's RS-485 displays, keypads and evaluators are not attached) must not push
+  // the calls and queues off the screen.
+  const MAX_NOTICES = 3;
   function renderNotices() {
     const n = $('notices'); n.replaceChildren();
-    for (const id of Object.keys(devices).sort()) {
+    const down = Object.keys(devices).sort().filter(id => devices[id].status === 'FAULT' || devices[id].status === 'OFFLINE');
+    for (const id of down.slice(0, MAX_NOTICES)) {
       const d = devices[id];
-      if (d.status === 'FAULT' || d.status === 'OFFLINE') {
-        const div = Hall.el('div', 'notice', (d.window ? windowName(d.window) + ' ' : '') + id + ':' + Hall.t('device.fault') + (d.text ? '(' + d.text + ')' : ''));
-        div.dataset.device = id; n.appendChild(div);
-      }
+      const div = Hall.el('div', 'notice', (d.window ? windowName(d.window) + ' ' : '') + id + ':' + Hall.t('device.fault') + (d.text ? '(' + d.text + ')' : ''));
+      div.dataset.device = id; n.appendChild(div);
+    }
+    if (down.length > MAX_NOTICES) {
+      const more = Hall.el('div', 'notice more', Hall.t('device.more', { n: down.length - MAX_NOTICES }));
+      more.id = 'moreNotices'; n.appendChild(more);
     }
   }
   function addCall(e, live) {
