@@ -67,12 +67,18 @@ final class HallProcess implements AutoCloseable {
         return new HallProcess(builder);
     }
 
-    /** A hall home whose etc/ is a copy of the demo hall's. */
+    /**
+     * A hall home whose etc/ is a copy of the demo hall's, without the web pages' file (it binds the
+     * fixed port 8080; a test of the pages writes its own with a free port).
+     */
     static Path demoHome(Path parent) throws IOException {
         Path home = parent.resolve("hall");
         Files.createDirectories(home.resolve("etc"));
         try (Stream<Path> files = Files.list(DEMO_ETC)) {
             for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().equals("org.openhall.web.cfg")) {
+                    continue;
+                }
                 Files.copy(f, home.resolve("etc").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }

@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.openhall.api.device.Kiosk;
+import org.openhall.api.device.KioskIssue;
 import org.openhall.api.queue.Actor;
 import org.openhall.api.queue.Alert;
 import org.openhall.api.queue.CategoryView;
@@ -53,6 +55,10 @@ public final class HallCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile HallQueue queue;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile java.util.List<Kiosk> kiosks = java.util.List.of();
+
     private static Request request() {
         return Request.by(CONSOLE);
     }
@@ -66,6 +72,26 @@ public final class HallCommands {
     /** hall:issue CATEGORY [normal|green|appointment] — issues a ticket. */
     public String issue(String category) {
         return issue(category, "normal");
+    }
+
+    /** hall:issue CATEGORY --kiosk KIOSK — the kiosk issues it and prints it on its printer (R5). */
+    public String issue(String category, String option, String kioskId) {
+        return issue(category, "normal", option, kioskId);
+    }
+
+    /** hall:issue CATEGORY normal|green --kiosk KIOSK */
+    public String issue(String category, String priority, String option, String kioskId) {
+        if (!"--kiosk".equals(option)) {
+            return "ERROR " + ErrorCode.INVALID_ARGUMENT + ": usage: hall:issue CATEGORY [normal|green] --kiosk KIOSK";
+        }
+        Kiosk kiosk = kiosks.stream().filter(k -> kioskId.equals(k.id())).findFirst().orElse(null);
+        if (kiosk == null) {
+            return "ERROR " + ErrorCode.UNAVAILABLE + ": no kiosk " + kioskId;
+        }
+        KioskIssue i = kiosk.issue(request(), category, priority(priority));
+        return show(i.ticket()) + (i.ticket().isOk()
+                ? i.printed() ? " (printed on " + i.printerId() + ")" : " (NOT printed: " + i.notice() + ")"
+                : "");
     }
 
     public String issue(String category, String priority) {

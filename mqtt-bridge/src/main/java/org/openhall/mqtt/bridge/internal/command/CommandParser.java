@@ -168,12 +168,21 @@ public final class CommandParser {
         return t.length() <= MAX_TOPIC && !t.startsWith("$") && TopicNames.valid(t);
     }
 
+    /** The optional {@code kiosk} of issue-ticket and check-in: a kiosk id as in its configuration. */
+    private static String kiosk(Fields f) throws CommandException {
+        String k = f.optString("kiosk", MAX_ID);
+        if (k != null && !k.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new CommandException(InputError.INVALID_ARGUMENT, "kiosk must be letters, digits, '.', '_' or '-'");
+        }
+        return k;
+    }
+
     private Operation operation(String name, Fields f) throws CommandException {
         return switch (name) {
             case "issue-ticket" -> new Operation.IssueTicket(f.matching("category", CATEGORY, "one letter A-Z"),
                     f.optEnum("priority", PriorityClass.class, Set.of(PriorityClass.NORMAL, PriorityClass.GREEN_CHANNEL),
                             PriorityClass.NORMAL),
-                    f.optString("serviceItem", MAX_ID));
+                    f.optString("serviceItem", MAX_ID), kiosk(f));
             case "check-in" -> {
                 String code = f.string("code", MAX_ID);
                 String category = f.matching("category", CATEGORY, "one letter A-Z");
@@ -182,7 +191,7 @@ public final class CommandParser {
                 if (!end.isAfter(start)) {
                     throw new CommandException(InputError.INVALID_ARGUMENT, "slotEnd must be after slotStart");
                 }
-                yield new Operation.CheckIn(new Appointment(code, category, start, end));
+                yield new Operation.CheckIn(new Appointment(code, category, start, end), kiosk(f));
             }
             case "call-next" -> onWindow(OnWindow.Kind.CALL_NEXT, f);
             case "recall" -> onWindow(OnWindow.Kind.RECALL, f);

@@ -2,6 +2,8 @@ package org.openhall.mqtt.bridge.internal.command;
 
 import java.util.Objects;
 
+import org.openhall.api.device.Kiosk;
+import org.openhall.api.device.KioskIssue;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueError;
@@ -23,6 +25,9 @@ public final class CommandProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
+    /** The notice of a kiosk ticket that was not printed (R5). */
+    public static final String NOT_PRINTED = "未能打印,请牢记您的号码";
+
     /** Reply topic suffix when the sender could not be identified. */
     public static final String UNIDENTIFIED = "_unidentified";
 
@@ -32,6 +37,7 @@ public final class CommandProcessor {
     private final HallQueue queue;
     /** Where {@code replyTo} may point: {@code {root}/replies/} and the configured prefixes. */
     private final java.util.List<String> replySpaces;
+    private final java.util.function.Function<String, Kiosk> kiosks;
 
     /** As below, with replies allowed only under {@code {root}/replies/}. */
     public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue) {
@@ -47,6 +53,16 @@ public final class CommandProcessor {
      */
     public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue,
             java.util.List<String> replyPrefixes) {
+        this(root, parser, payloads, queue, replyPrefixes, id -> null);
+    }
+
+    /**
+     * As above; {@code kiosks} finds the kiosk an {@code issue-ticket} or {@code check-in} names
+     * ({@code kiosk} field), or null when no such kiosk runs.
+     */
+    public CommandProcessor(String root, CommandParser parser, Payloads payloads, HallQueue queue,
+            java.util.List<String> replyPrefixes, java.util.function.Function<String, Kiosk> kiosks) {
+        this.kiosks = Objects.requireNonNull(kiosks, "kiosks");
         this.root = Objects.requireNonNull(root, "root");
         java.util.List<String> spaces = new java.util.ArrayList<>();
         spaces.add(root + "/replies/");
@@ -89,8 +105,32 @@ public final class CommandProcessor {
         }
         ParsedCommand.Valid v = (ParsedCommand.Valid) parsed;
         Result<?> result;
+        KioskIssue printed = null;
+        String kioskId = v.operation() instanceof Operation.IssueTicket it ? it.kiosk()
+                : v.operation() instanceof Operation.CheckIn ci ? ci.kiosk() : null;
         try {
-            result = v.operation().apply(queue, v.request());
+            if (kioskId != null) {
+                Kiosk kiosk = kiosks.apply(kioskId);
+                if (kiosk == null) {
+                    // Absent or being updated: the kiosk may retry, nothing was issued.
+                    LOG.info("Command {} from {} (request {}) refused: no kiosk {}", name, v.clientId(), v.requestId(),
+                            kioskId);
+                    return new Reply(replyTopic, error(v.requestId(), ErrorCode.UNAVAILABLE.name(),
+                            "kiosk " + kioskId + " is not available", true));
+                }
+                if (v.operation() instanceof Operation.IssueTicket it) {
+                    // The kiosk issues and prints, failing over to its second printer (R5).
+                    printed = kiosk.issue(v.request(), it.category(), it.priority());
+                    result = printed.ticket();
+                } else {
+                    // The Kiosk service cannot print a check-in yet: the hall checks in, and the
+                    // kiosk's page shows the number instead of a slip (R5, never counted as printed).
+                    result = v.operation().apply(queue, v.request());
+                    printed = new KioskIssue(null, false, null, null);
+                }
+            } else {
+                result = v.operation().apply(queue, v.request());
+            }
         } catch (RuntimeException e) {
             LOG.error("Command {} from {} (request {}) failed unexpectedly", name, v.clientId(), v.requestId(), e);
             return new Reply(replyTopic, error(v.requestId(), ErrorCode.INTERNAL.name(), "unexpected failure", false));
@@ -99,7 +139,14 @@ public final class CommandProcessor {
             ObjectNode n = Json.object();
             n.put("requestId", v.requestId());
             n.put("ok", true);
-            n.set("result", payloads.result(ok.value()));
+            ObjectNode r = payloads.result(ok.value());
+            if (printed != null) {
+                r.put("kiosk", kioskId);
+                r.put("printed", printed.printed());
+                r.put("printer", printed.printerId());
+                r.put("notice", printed.printed() ? null : printed.notice() != null ? printed.notice() : NOT_PRINTED);
+            }
+            n.set("result", r);
             return new Reply(replyTopic, n);
         }
         QueueError e = result.error();

@@ -16,14 +16,24 @@ public sealed interface Operation {
     /** Runs it on the queue. */
     Result<?> apply(HallQueue queue, Request request);
 
-    record IssueTicket(String category, PriorityClass priority, String serviceItem) implements Operation {
+    /** {@code kiosk}: the kiosk that issues and prints it (docs/mqtt.md), else null: the queue issues it alone. */
+    record IssueTicket(String category, PriorityClass priority, String serviceItem, String kiosk) implements Operation {
+        public IssueTicket(String category, PriorityClass priority, String serviceItem) {
+            this(category, priority, serviceItem, null);
+        }
+
         @Override
         public Result<?> apply(HallQueue queue, Request request) {
             return queue.issueTicket(request, category, priority, serviceItem);
         }
     }
 
-    record CheckIn(Appointment appointment) implements Operation {
+    /** {@code kiosk}: the kiosk where the citizen checks in, else null. */
+    record CheckIn(Appointment appointment, String kiosk) implements Operation {
+        public CheckIn(Appointment appointment) {
+            this(appointment, null);
+        }
+
         @Override
         public Result<?> apply(HallQueue queue, Request request) {
             return queue.checkIn(request, appointment);

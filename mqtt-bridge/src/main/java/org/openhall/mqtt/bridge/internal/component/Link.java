@@ -27,6 +27,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.openhall.api.copy.CopyCounts;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.queue.DayStatistics;
 import org.openhall.api.queue.HallQueue;
@@ -77,6 +78,19 @@ final class Link implements AutoCloseable {
 
         /** Connection name to its state ({@code connected}, {@code connecting}, {@code disconnected}). */
         Map<String, String> connections();
+
+        /** The running kiosk with this id (a command's {@code kiosk}), else null. */
+        default org.openhall.api.device.Kiosk kiosk(String id) {
+            return null;
+        }
+
+        /**
+         * Pages per copier on {@code day} for {@code stats/today}'s {@code copies} section (R19), from the
+         * optional {@code CopyCounts} service; empty without a copy counter.
+         */
+        default Map<String, Long> copies(java.time.LocalDate day) {
+            return Map.of();
+        }
     }
 
     private final ConnectionConfig config;
@@ -129,7 +143,7 @@ final class Link implements AutoCloseable {
         this.root = config.root(hallId);
         this.payloads = new Payloads(hallId, Announcements.defaults(), Payloads.DEFAULT_OVERFLOW_THRESHOLD);
         this.commands = new CommandProcessor(root, new CommandParser(config.commandsMaxPayloadBytes(), config.allowSignIn()),
-                payloads, queue, config.replyPrefixes());
+                payloads, queue, config.replyPrefixes(), context::kiosk);
         this.outbox = Outbox.open(dataDir.resolve("mqtt").resolve(config.name() + ".db"), config.outboxMaxBytes(),
                 root + "/events/gap", (from, to) -> Json.bytes(payloads.gap(from, to, Instant.now())));
         String clientId = config.clientId(hallId);
@@ -213,6 +227,11 @@ final class Link implements AutoCloseable {
                     live(props);
                 }
                 stateChanged();
+            } else if (topic.equals(CopyCounts.TOPIC)) {
+                // New pages (R19): stats/today's copies section changed.
+                if (config.carries(Kind.STATS)) {
+                    stateChanged();
+                }
             } else if (topic.equals(DeviceEvents.topic(DeviceEvents.DEVICE_STATUS)) && config.carries(Kind.STATE)) {
                 DeviceHealth d = devices.get(String.valueOf(event.getProperty(DeviceEvents.DEVICE)));
                 if (d != null) {
@@ -526,7 +545,7 @@ final class Link implements AutoCloseable {
                 DayStatistics stats = queue.statistics(s.day()).orElse(null);
                 if (stats != null) {
                     out.add(OutboxMessage.of(OutboxMessage.Kind.STATS, root + "/stats/today",
-                            Json.bytes(payloads.statsToday(stats, now)), true, 0));
+                            Json.bytes(payloads.statsToday(stats, context.copies(s.day()), now)), true, 0));
                 }
             }
             outbox.addAll(out);

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
+import org.openhall.api.copy.CopyCounts;
 import org.openhall.api.device.Device;
 import org.openhall.api.device.DeviceEvents;
 import org.openhall.api.device.DeviceState;
+import org.openhall.api.device.Kiosk;
 import org.openhall.api.queue.HallQueue;
 import org.openhall.api.queue.QueueEvents;
 import org.openhall.api.queue.QueueHistory;
@@ -106,6 +108,25 @@ public final class MqttConnection implements EventHandler {
             @Override
             public Map<String, String> connections() {
                 return states();
+            }
+
+            @Override
+            public Kiosk kiosk(String id) {
+                return kiosks.get(id);
+            }
+
+            @Override
+            public Map<String, Long> copies(java.time.LocalDate day) {
+                CopyCounts c = copyCounts;
+                if (c == null) {
+                    return Map.of();
+                }
+                try {
+                    return c.pages(day);
+                } catch (RuntimeException e) {
+                    LOG.error("MQTT: copy counts cannot be read", e);
+                    return Map.of();
+                }
             }
         };
         configure(properties, true);
@@ -211,6 +232,30 @@ public final class MqttConnection implements EventHandler {
             LOG.error("MQTT: event {} not handled", event.getTopic(), e);
         }
     }
+
+    /** The kiosks by id, for commands that name one (issue-ticket and check-in with {@code kiosk}). */
+    private final Map<String, Kiosk> kiosks = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindKiosk(Kiosk kiosk, Map<String, Object> properties) {
+        Object id = properties.get(Kiosk.KIOSK_ID);
+        if (id != null) {
+            kiosks.put(id.toString(), kiosk);
+        }
+    }
+
+    void unbindKiosk(Kiosk kiosk, Map<String, Object> properties) {
+        Object id = properties.get(Kiosk.KIOSK_ID);
+        if (id != null) {
+            kiosks.remove(id.toString(), kiosk);
+        }
+    }
+
+    /** The copy counter's page counts (R19), when a copy counter bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CopyCounts copyCounts;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)

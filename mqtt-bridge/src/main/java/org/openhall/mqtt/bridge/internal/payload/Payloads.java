@@ -274,8 +274,16 @@ public final class Payloads {
         return n;
     }
 
-    /** {@code stats/today}. */
+    /** {@code stats/today} without copy counts. */
     public ObjectNode statsToday(DayStatistics s, Instant time) {
+        return statsToday(s, Map.of(), time);
+    }
+
+    /**
+     * {@code stats/today}; {@code copies} is pages per copier today (R19), always present, with
+     * the total ({@code {"total":0,"copiers":{}}} in a hall without copy counters).
+     */
+    public ObjectNode statsToday(DayStatistics s, Map<String, Long> copies, Instant time) {
         ObjectNode n = Json.object();
         n.put("day", s.day().toString());
         n.set("hall", figures(s.hall()));
@@ -286,6 +294,16 @@ public final class Payloads {
         e.put("samples", s.estimate().samples());
         e.put("meanAbsoluteErrorSeconds", s.estimate().meanAbsoluteErrorSeconds());
         e.put("meanErrorSeconds", s.estimate().meanErrorSeconds());
+        ObjectNode c = n.putObject("copies");
+        ObjectNode per = Json.object();
+        long total = 0;
+        for (Map.Entry<String, Long> x : new TreeMap<>(copies == null ? Map.<String, Long>of() : copies).entrySet()) {
+            long pages = x.getValue() == null ? 0 : Math.max(0, x.getValue());
+            per.put(x.getKey(), pages);
+            total += pages;
+        }
+        c.put("total", total);
+        c.set("copiers", per);
         n.put("time", Json.time(time));
         return n;
     }

@@ -469,4 +469,42 @@ class CommandProcessorTest {
         Schemas.assertInvalid("command.json#/$defs/open-window", shortProof);
         rejected("open-window", shortProof, "INVALID_ARGUMENT");
     }
+
+    /**
+     * issue-ticket with "kiosk" goes to that kiosk's Kiosk service (which prints it, R5) and the
+     * reply says whether it was printed; an unknown kiosk is a retryable refusal that issues nothing.
+     * The kiosk here issues on the real queue and reports its printer failed: the real printer and
+     * its failover are the printer bundle's (tested there, and by the web pages' browser test).
+     */
+    @Test
+    void issueTicketNamingAKioskIsIssuedAndPrintedByThatKiosk() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        org.openhall.api.device.Kiosk kiosk = new org.openhall.api.device.Kiosk() {
+            @Override
+            public String id() {
+                return "kiosk1";
+            }
+
+            @Override
+            public org.openhall.api.device.KioskIssue issue(org.openhall.api.queue.Request request, String category,
+                    org.openhall.api.queue.PriorityClass priority) {
+                asked.add(category + "/" + priority);
+                return new org.openhall.api.device.KioskIssue(real.queue().issueTicket(request, category, priority, null),
+                        false, null, "设备故障,暂停使用");
+            }
+        };
+        processor = new CommandProcessor(ROOT, new CommandParser(CommandParser.DEFAULT_MAX_PAYLOAD_BYTES),
+                new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue(), java.util.List.of(),
+                id -> id.equals("kiosk1") ? kiosk : null);
+        JsonNode r = ok("issue-ticket", cmd("{\"category\":\"A\",\"priority\":\"GREEN_CHANNEL\",\"kiosk\":\"kiosk1\"}"));
+        assertEquals(java.util.List.of("A/GREEN_CHANNEL"), asked);
+        assertEquals("A001", r.get("ticket").get("number").textValue());
+        assertEquals("kiosk1", r.get("kiosk").textValue());
+        assertFalse(r.get("printed").booleanValue());
+        assertEquals("设备故障,暂停使用", r.get("notice").textValue());
+
+        JsonNode e = rejected("issue-ticket", cmd("{\"category\":\"A\",\"kiosk\":\"kiosk9\"}"), "UNAVAILABLE");
+        assertTrue(e.get("error").get("retryable").booleanValue());
+        rejected("issue-ticket", cmd("{\"category\":\"A\",\"kiosk\":\"kiosk 1\"}"), "INVALID_ARGUMENT");
+    }
 }

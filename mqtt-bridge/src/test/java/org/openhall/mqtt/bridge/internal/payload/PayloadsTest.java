@@ -252,6 +252,14 @@ class PayloadsTest {
         assertEquals(day.toString(), n.get("day").textValue());
         assertTrue(n.get("hall").get("issued").longValue() >= 3);
         assertTrue(n.get("categories").has("A"));
+        assertEquals(0, n.get("copies").get("total").longValue(), "a hall without copy counters has an empty copies section");
+
+        // R19: the copy service's pages per copier and in total.
+        ObjectNode c = payloads.statsToday(stats, java.util.Map.of("copier2", 7L, "copier1", 35L), real.clock.instant());
+        Schemas.assertValid("stats-today.json", c);
+        assertEquals(42, c.get("copies").get("total").longValue());
+        assertEquals(35, c.get("copies").get("copiers").get("copier1").longValue());
+        assertEquals(7, c.get("copies").get("copiers").get("copier2").longValue());
     }
 
     @Test
