@@ -187,7 +187,7 @@ class QueueCoreTest {
         HallSnapshot s = queue.snapshot();
         assertEquals("demo", s.hallId());
         assertFalse(s.categories().isEmpty());
-        assertEquals(List.of("A", "B", "C"), s.categories().stream().map(c -> c.id()).toList());
+        assertEquals(List.of("A", "B", "C", "D"), s.categories().stream().map(c -> c.id()).toList());
         assertEquals(List.of("1", "2", "3", "4", "5"), s.windows().stream().map(w -> w.id()).toList());
     }
 }
