@@ -86,6 +86,14 @@ class KioskTest {
             assertEquals("kt-live", failover.printerId());
             String number = failover.ticket().value().ticket().number();
             Poll.until("the failover ticket on paper", () -> printer.text().contains(number));
+            // An appointment checked in at the kiosk is printed like an issued ticket (R10, R5).
+            java.time.Instant slot = java.time.Instant.now().plus(Duration.ofMinutes(5));
+            KioskIssue checkedIn = k.checkIn(Request.by(Actor.device("kt")),
+                    new org.openhall.api.queue.Appointment("KT-" + System.nanoTime(), "C", slot, slot.plus(Duration.ofMinutes(30))));
+            assertTrue(checkedIn.ticket().isOk(), () -> "check-in: " + checkedIn.ticket());
+            assertTrue(checkedIn.printed(), "the check-in's ticket printed");
+            String checkedInNumber = checkedIn.ticket().value().ticket().number();
+            Poll.until("the check-in's ticket on paper", () -> printer.text().contains(checkedInNumber));
             Poll.until("status events of both printers", () -> {
                 synchronized (events) {
                     return events.stream().anyMatch(e -> "kt-dead".equals(e.getProperty(DeviceEvents.DEVICE))

@@ -1,5 +1,6 @@
 package org.openhall.api.device;
 
+import org.openhall.api.queue.Appointment;
 import org.openhall.api.queue.PriorityClass;
 import org.openhall.api.queue.Request;
 
@@ -23,5 +24,23 @@ public interface Kiosk {
      * Issues a ticket of a category the kiosk offers and prints it. Returns within the kiosk's
      * configured print timeout (plus the queue's own time) even when no printer answers.
      */
-    KioskIssue issue(Request request, String categoryId, PriorityClass priority);
+    default KioskIssue issue(Request request, String categoryId, PriorityClass priority) {
+        return issue(request, categoryId, priority, null);
+    }
+
+    /**
+     * As {@link #issue(Request, String, PriorityClass)}, for a service item of the category
+     * ({@code null}: none), as {@link org.openhall.api.queue.HallQueue#issueTicket} takes it.
+     *
+     * @since 1.2
+     */
+    KioskIssue issue(Request request, String categoryId, PriorityClass priority, String serviceItemId);
+
+    /**
+     * Checks an appointment in (R10) and prints its ticket like an issued one, within the same
+     * bound. The appointment's category must be one the kiosk offers.
+     *
+     * @since 1.2
+     */
+    KioskIssue checkIn(Request request, Appointment appointment);
 }

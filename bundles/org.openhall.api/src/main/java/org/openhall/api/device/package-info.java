@@ -8,7 +8,7 @@
  * print failed). docs/devices.md, "Writing a driver", shows how they fit together.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openhall.api.device;
 
 import org.osgi.annotation.bundle.Export;

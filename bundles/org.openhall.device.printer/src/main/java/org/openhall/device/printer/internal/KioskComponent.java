@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.openhall.api.config.ConfigProblem;
 import org.openhall.api.config.ConfigReader;
@@ -18,6 +19,7 @@ import org.openhall.api.device.DeviceStatus;
 import org.openhall.api.device.Kiosk;
 import org.openhall.api.device.KioskIssue;
 import org.openhall.api.device.TicketPrinter;
+import org.openhall.api.queue.Appointment;
 import org.openhall.api.queue.CategoryView;
 import org.openhall.api.queue.ErrorCode;
 import org.openhall.api.queue.HallQueue;
@@ -121,7 +123,17 @@ public final class KioskComponent implements Kiosk, EventHandler, Device {
     }
 
     @Override
-    public KioskIssue issue(Request request, String categoryId, PriorityClass priority) {
+    public KioskIssue issue(Request request, String categoryId, PriorityClass priority, String serviceItemId) {
+        return issueAndPrint(categoryId, q -> q.issueTicket(request, categoryId, priority, serviceItemId));
+    }
+
+    @Override
+    public KioskIssue checkIn(Request request, Appointment appointment) {
+        return issueAndPrint(appointment.categoryId(), q -> q.checkIn(request, appointment));
+    }
+
+    /** Checks the kiosk offers the category, issues through the core, then prints (R5). */
+    private KioskIssue issueAndPrint(String categoryId, Function<HallQueue, Result<IssuedTicket>> issue) {
         Config.Kiosk k = config;
         HallQueue q = queue;
         if (k == null) {
@@ -134,7 +146,7 @@ public final class KioskComponent implements Kiosk, EventHandler, Device {
         if (q == null) {
             return new KioskIssue(Result.error(ErrorCode.UNAVAILABLE, "the queue core is not running"), false, null, null);
         }
-        Result<IssuedTicket> r = q.issueTicket(request, categoryId, priority, null);
+        Result<IssuedTicket> r = issue.apply(q);
         if (!r.isOk()) {
             return new KioskIssue(r, false, null, null);
         }

@@ -118,16 +118,11 @@ public final class CommandProcessor {
                     return new Reply(replyTopic, error(v.requestId(), ErrorCode.UNAVAILABLE.name(),
                             "kiosk " + kioskId + " is not available", true));
                 }
-                if (v.operation() instanceof Operation.IssueTicket it) {
-                    // The kiosk issues and prints, failing over to its second printer (R5).
-                    printed = kiosk.issue(v.request(), it.category(), it.priority());
-                    result = printed.ticket();
-                } else {
-                    // The Kiosk service cannot print a check-in yet: the hall checks in, and the
-                    // kiosk's page shows the number instead of a slip (R5, never counted as printed).
-                    result = v.operation().apply(queue, v.request());
-                    printed = new KioskIssue(null, false, null, null);
-                }
+                // The kiosk issues and prints, failing over to its second printer (R5).
+                printed = v.operation() instanceof Operation.IssueTicket it
+                        ? kiosk.issue(v.request(), it.category(), it.priority(), it.serviceItem())
+                        : kiosk.checkIn(v.request(), ((Operation.CheckIn) v.operation()).appointment());
+                result = printed.ticket();
             } else {
                 result = v.operation().apply(queue, v.request());
             }

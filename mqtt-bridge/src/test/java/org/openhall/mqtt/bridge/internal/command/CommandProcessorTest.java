@@ -487,21 +487,38 @@ class CommandProcessorTest {
 
             @Override
             public org.openhall.api.device.KioskIssue issue(org.openhall.api.queue.Request request, String category,
-                    org.openhall.api.queue.PriorityClass priority) {
-                asked.add(category + "/" + priority);
-                return new org.openhall.api.device.KioskIssue(real.queue().issueTicket(request, category, priority, null),
+                    org.openhall.api.queue.PriorityClass priority, String serviceItem) {
+                asked.add(category + "/" + priority + "/" + serviceItem);
+                return new org.openhall.api.device.KioskIssue(real.queue().issueTicket(request, category, priority, serviceItem),
                         false, null, "设备故障,暂停使用");
+            }
+
+            @Override
+            public org.openhall.api.device.KioskIssue checkIn(org.openhall.api.queue.Request request,
+                    org.openhall.api.queue.Appointment appointment) {
+                asked.add("check-in " + appointment.code());
+                return new org.openhall.api.device.KioskIssue(real.queue().checkIn(request, appointment), true, "kiosk1-printer",
+                        null);
             }
         };
         processor = new CommandProcessor(ROOT, new CommandParser(CommandParser.DEFAULT_MAX_PAYLOAD_BYTES),
                 new Payloads(RealQueue.HALL_ID, Announcements.defaults(), 10), real.queue(), java.util.List.of(),
                 id -> id.equals("kiosk1") ? kiosk : null);
         JsonNode r = ok("issue-ticket", cmd("{\"category\":\"A\",\"priority\":\"GREEN_CHANNEL\",\"kiosk\":\"kiosk1\"}"));
-        assertEquals(java.util.List.of("A/GREEN_CHANNEL"), asked);
+        assertEquals(java.util.List.of("A/GREEN_CHANNEL/null"), asked);
         assertEquals("A001", r.get("ticket").get("number").textValue());
         assertEquals("kiosk1", r.get("kiosk").textValue());
         assertFalse(r.get("printed").booleanValue());
         assertEquals("设备故障,暂停使用", r.get("notice").textValue());
+
+        // The service item and a check-in reach the kiosk too: it prints what it issues.
+        ok("issue-ticket", cmd("{\"category\":\"A\",\"serviceItem\":\"A01\",\"kiosk\":\"kiosk1\"}"));
+        assertEquals("A/NORMAL/A01", asked.get(1));
+        JsonNode c = ok("check-in", cmd("{\"code\":\"BK-78\",\"category\":\"B\",\"slotStart\":\"2026-11-23T01:15:00Z\","
+                + "\"slotEnd\":\"2026-11-23T01:30:00Z\",\"kiosk\":\"kiosk1\"}"));
+        assertEquals("check-in BK-78", asked.get(2));
+        assertTrue(c.get("printed").booleanValue());
+        assertEquals("kiosk1-printer", c.get("printer").textValue());
 
         JsonNode e = rejected("issue-ticket", cmd("{\"category\":\"A\",\"kiosk\":\"kiosk9\"}"), "UNAVAILABLE");
         assertTrue(e.get("error").get("retryable").booleanValue());
