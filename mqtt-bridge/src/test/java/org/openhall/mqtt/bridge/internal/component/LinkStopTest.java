@@ -84,9 +84,14 @@ class LinkStopTest {
         for (AutoCloseable c : open) {
             c.close();
         }
-        List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> !before.contains(t)).map(Thread::getName)
-                .filter(n -> n.startsWith("mqtt-") || n.startsWith("MQTT")).toList();
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                .filter(t -> t.getName().startsWith("mqtt-") || t.getName().startsWith("MQTT")).toList();
+        // Paho ends its connect thread ("MQTT Con: …") of an attempt that close() cut short a
+        // moment after close returns: each thread gets a bounded join, then none may be alive.
+        for (Thread t : started) {
+            t.join(5_000);
+        }
+        List<String> left = started.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         assertTrue(left.isEmpty(), "no connection thread is left after close: " + left);
     }
 
