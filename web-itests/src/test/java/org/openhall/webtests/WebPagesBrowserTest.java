@@ -55,6 +55,8 @@ class WebPagesBrowserTest {
     static final Path DEMO_ETC = Path.of(System.getProperty("openhall.demo.etc", "../runtime/demo/etc"));
     static final Path SCREENS = Path.of(System.getProperty("openhall.screens", "target/screens"));
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** The evaluator pad's time for a touch: short, so that the test sees it run out (well within WAIT). */
+    static final int EVALUATOR_SECONDS = 8;
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Replaces speech synthesis by a recorder: headless Chromium has no voices. */
@@ -161,15 +163,21 @@ class WebPagesBrowserTest {
     }
 
     <T> T until(String what, Supplier<T> probe) {
-        return new WebDriverWait(driver, WAIT).withMessage(what).until(d -> {
+        return new WebDriverWait(driver, WAIT).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
             T v = probe.get();
             return v instanceof Boolean b && !b ? null : v;
         });
     }
 
+    /** The element's text, "" when absent or re-rendered between finding and reading it (the poll asks again). */
     String text(String css) {
         List<org.openqa.selenium.WebElement> e = driver.findElements(By.cssSelector(css));
-        return e.isEmpty() ? "" : e.get(0).getText();
+        try {
+            return e.isEmpty() ? "" : e.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+            return "";
+        }
     }
 
     void screenshot(String name) throws IOException {
@@ -207,7 +215,7 @@ class WebPagesBrowserTest {
         rewrite(etc.resolve("org.openhall.mqtt.connection-local.cfg"), Map.of("uri", "tcp://127.0.0.1:" + mqtt,
                 "backoff.initialMillis", "200", "backoff.maxMillis", "1000"));
         rewrite(etc.resolve("org.openhall.web.cfg"), Map.of("port", "" + http, "host", "127.0.0.1",
-                "brokerUrl", "ws://{host}:" + ws + "/mqtt", "evaluatorSeconds", "120"));
+                "brokerUrl", "ws://{host}:" + ws + "/mqtt", "evaluatorSeconds", String.valueOf(EVALUATOR_SECONDS)));
         rewrite(etc.resolve("org.openhall.printer-kiosk1.cfg"), Map.of("link", "serial:" + printer.port(),
                 "pollMillis", "500"));
 
@@ -357,6 +365,41 @@ class WebPagesBrowserTest {
             return s != null && s.path("hall").path("rated").asInt() == 1 && s.path("hall").path("satisfied").asInt() == 1;
         });
 
+        // No touch within evaluatorSeconds: the pad goes back to idle and sends nothing; the
+        // transaction stays "not rated", never a default rating (R7).
+        driver.switchTo().window(kiosk);
+        driver.findElement(By.cssSelector("button[data-category=A]")).click();
+        until("kiosk shows A002", () -> text("#number").equals("A002"));
+        driver.switchTo().window(caller);
+        driver.findElement(By.cssSelector("button[data-op=call-next]")).click();
+        until("caller shows A002", () -> text("#current").equals("A002"));
+        driver.findElement(By.cssSelector("button[data-op=start]")).click();
+        until("A002 started", () -> "SERVING".equals(driver.findElement(By.id("state")).getDomAttribute("data-state")));
+        driver.findElement(By.cssSelector("button[data-op=done]")).click();
+        until("A002 finished", () -> "IDLE".equals(driver.findElement(By.id("state")).getDomAttribute("data-state")));
+        driver.switchTo().window(evaluator);
+        until("evaluator armed for A002", () -> "armed".equals(driver.findElement(By.tagName("body")).getDomAttribute("data-state"))
+                && "A002".equals(driver.findElement(By.tagName("body")).getDomAttribute("data-ticket")));
+        long armedAt = System.nanoTime();
+        until("evaluator idle after its time ran out", () -> "idle".equals(driver.findElement(By.tagName("body")).getDomAttribute("data-state")));
+        long waited = Duration.ofNanos(System.nanoTime() - armedAt).toSeconds();
+        assertTrue(waited >= EVALUATOR_SECONDS - 1, "the pad stayed armed for its time, not " + waited + " s");
+        new WebDriverWait(driver, WAIT).withMessage("stats/today: two served, still one rating").until(d -> {
+            JsonNode s = stats.get();
+            return s != null && s.path("hall").path("served").asInt() == 2;
+        });
+        // A ticket issued after the pad went idle is the barrier: a rating sent when the time ran
+        // out would be in stats/today by the time this ticket is.
+        int issued = stats.get().path("hall").path("issued").asInt();
+        driver.switchTo().window(kiosk);
+        driver.findElement(By.cssSelector("button[data-category=A]")).click();
+        until("kiosk shows A003", () -> text("#number").equals("A003"));
+        new WebDriverWait(driver, WAIT).withMessage("stats/today counts A003").until(d -> {
+            JsonNode s = stats.get();
+            return s != null && s.path("hall").path("issued").asInt() == issued + 1;
+        });
+        assertEquals(1, stats.get().path("hall").path("rated").asInt(), "a pad whose time ran out rated nothing");
+
         // Broker off → the screen says offline; broker on → current again without a reload.
         driver.switchTo().window(screen);
         rewrite(broker, Map.of("enabled", "false"));
@@ -370,7 +413,8 @@ class WebPagesBrowserTest {
         until("kiosk shows B001", () -> text("#number").equals("B001"));
         driver.switchTo().window(screen);
         until("screen current after the outage", () -> text("tr[data-category=B] .waiting").equals("等候 1 人"));
-        assertEquals(List.of("请A001号到1号窗口办理"), spoken(), "nothing announced again after the outage");
+        assertEquals(List.of("请A001号到1号窗口办理", "请A002号到1号窗口办理"), spoken(),
+                "the recall and A002's call, nothing announced again after the outage");
 
         // The web bundle is updated while the pages are open: the queue and the open screen go on,
         // and a page loaded afterwards comes from the new bundle.
