@@ -1,5 +1,6 @@
 package org.openhall.device.serial;
 
+import org.openhall.testsupport.Socat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

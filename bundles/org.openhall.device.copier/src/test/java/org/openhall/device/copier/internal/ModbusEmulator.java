@@ -1,5 +1,6 @@
 package org.openhall.device.copier.internal;
 
+import org.openhall.testsupport.Socat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;

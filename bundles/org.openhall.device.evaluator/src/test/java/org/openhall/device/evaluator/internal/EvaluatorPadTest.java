@@ -1,5 +1,6 @@
 package org.openhall.device.evaluator.internal;
 
+import org.openhall.testsupport.Socat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
