@@ -1,5 +1,6 @@
 package org.openhall.device.evaluator.internal;
 
+import org.openhall.device.frames.emulator.Frame68Bus;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;

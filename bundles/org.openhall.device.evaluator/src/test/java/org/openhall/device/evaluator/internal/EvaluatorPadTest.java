@@ -1,5 +1,6 @@
 package org.openhall.device.evaluator.internal;
 
+import org.openhall.device.frames.emulator.Frame68Bus;
 import org.openhall.testsupport.Socat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

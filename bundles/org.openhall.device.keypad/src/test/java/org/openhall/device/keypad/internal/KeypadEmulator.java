@@ -1,5 +1,6 @@
 package org.openhall.device.keypad.internal;
 
+import org.openhall.device.frames.emulator.Frame68Bus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.openhall.device.keypad.internal;
+package org.openhall.device.frames.emulator;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -17,15 +17,16 @@ import com.fazecast.jSerialComm.SerialPort;
  * The far end of an RS-485 bus for tests, on a socat pseudo-terminal: reads the master's
  * {@link Frame68} frames and lets the emulated device at each address answer. Faults the test
  * queues for an address spoil that device's next answer in one of the ways a real bus does.
+ * Shared by the keypad's and the evaluator's tests through this module's test jar.
  */
-final class Frame68Bus implements AutoCloseable {
+public final class Frame68Bus implements AutoCloseable {
 
     /** An emulated device: its answer to a request, or null for none. */
-    interface Device {
+    public interface Device {
         Frame68.Frame answer(Frame68.Frame request);
     }
 
-    enum Fault {
+    public enum Fault {
         /** The checksum byte is wrong. */
         BAD_CHECKSUM,
         /** Only the first half of the frame arrives. */
@@ -38,14 +39,14 @@ final class Frame68Bus implements AutoCloseable {
         NOISE
     }
 
-    final Map<Integer, Device> devices = new ConcurrentHashMap<>();
-    final Set<Integer> silent = ConcurrentHashMap.newKeySet();
+    public final Map<Integer, Device> devices = new ConcurrentHashMap<>();
+    public final Set<Integer> silent = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Deque<Fault>> faults = new ConcurrentHashMap<>();
     private final SerialPort port;
     private final Thread thread = new Thread(this::run, "frame68-bus-emulator");
     private volatile boolean closed;
 
-    Frame68Bus(Path link) {
+    public Frame68Bus(Path link) {
         port = SerialPort.getCommPort(link.toString());
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 50, 0);
         if (!port.openPort()) {
@@ -55,7 +56,7 @@ final class Frame68Bus implements AutoCloseable {
         thread.start();
     }
 
-    void fault(int address, Fault... next) {
+    public void fault(int address, Fault... next) {
         Deque<Fault> q = faults.computeIfAbsent(address, a -> new ArrayDeque<>());
         synchronized (q) {
             q.addAll(Arrays.asList(next));
