@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.openhall.testsupport.Socat;
+
 /** The printer bundle's emulator on a socat pair, for the web page tests in another package. */
 public final class WebTestPrinter implements AutoCloseable {
 
