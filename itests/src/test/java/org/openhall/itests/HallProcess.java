@@ -58,13 +58,29 @@ final class HallProcess implements AutoCloseable {
 
     /** The README's run command, {@code bin/run}, with {@code OPENHALL_HOME} set. */
     static HallProcess startRunScript(Path home, String... arguments) throws IOException {
+        return startRunScript(home, Map.of(), arguments);
+    }
+
+    /** {@code bin/run} with {@code OPENHALL_HOME} and more environment variables (e.g. JAVA_OPTS). */
+    static HallProcess startRunScript(Path home, Map<String, String> environment, String... arguments)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(TOP.resolve("bin/run").toString());
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("OPENHALL_HOME", home.toString());
+        env.putAll(environment);
         return new HallProcess(builder);
+    }
+
+    /**
+     * The command line of the running process (bin/run execs java, so this is the JVM's own),
+     * as the operating system shows it ({@code ps}).
+     */
+    List<String> commandLine() {
+        return List.of(process.toHandle().info().arguments().orElseThrow(
+                () -> new AssertionError("the operating system does not show the hall's command line")));
     }
 
     /**

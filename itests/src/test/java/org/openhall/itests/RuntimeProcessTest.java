@@ -1,6 +1,7 @@
 package org.openhall.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +75,49 @@ class RuntimeProcessTest {
             assertEquals(1, hall.count(Pattern.compile("OpenHall stopping \\(signal\\)")), hall.output());
             assertEquals(0, hall.count(Pattern.compile("Welcome to Apache Felix Gogo")), hall.output());
         }
+    }
+
+    @Test
+    void theRunCommandBoundsTheHeapAndExitsOnOutOfMemoryAndJavaOptsComeAfterItsOptions() throws Exception {
+        Path home = HallProcess.demoHome(tmp);
+        try (HallProcess hall = HallProcess.startRunScript(home, Map.of("JAVA_OPTS", "-Xmx200m"))) {
+            Matcher jvm = hall.await(JVM_LINE, START);
+            List<String> command = hall.commandLine();
+            for (String option : runScriptJvmOptions()) {
+                assertTrue(command.contains(option), option + " on the JVM's command line: " + command);
+            }
+            assertTrue(command.stream().anyMatch(o -> o.startsWith("-Xmx")), "the heap is bounded: " + command);
+            assertTrue(command.contains("-XX:+ExitOnOutOfMemoryError"), command.toString());
+            assertTrue(command.lastIndexOf("-Xmx200m") > command.lastIndexOf("-Xmx256m"),
+                    "JAVA_OPTS after the hall's options, so that they win: " + command);
+            // The JVM took the operator's bound, and the log says so.
+            assertTrue(Long.parseLong(jvm.group(1)) <= 200, jvm.group());
+            assertTrue(jvm.group(2).contains("-XX:+ExitOnOutOfMemoryError"), jvm.group());
+            hall.await(HallProcess.READY, START);
+            assertTrue(hall.terminate(STOP));
+        }
+    }
+
+    @Test
+    void theReadmesJavaJarLineHasTheJvmOptionsOfTheRunCommand() throws Exception {
+        String readme = Files.readString(HallProcess.TOP.resolve("README.md"), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ");
+        Matcher line = Pattern.compile("`java ([^`]*)-jar runtime/target/openhall\\.jar`").matcher(readme);
+        assertTrue(line.find(), "README.md documents a java -jar line");
+        List<String> documented = List.of(line.group(1).trim().split(" "));
+        List<String> options = runScriptJvmOptions();
+        assertFalse(options.isEmpty());
+        assertTrue(documented.containsAll(options), "README " + documented + " vs bin/run " + options);
+    }
+
+    static final Pattern JVM_LINE = Pattern.compile("JVM \\S+: max heap (\\d+) MiB, options (.*)$");
+
+    /** The JVM options bin/run ships with: its line {@code jvm=(…)}. */
+    static List<String> runScriptJvmOptions() throws Exception {
+        String script = Files.readString(HallProcess.TOP.resolve("bin/run"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?m)^jvm=\\(([^)]*)\\)").matcher(script);
+        assertTrue(m.find(), "bin/run has a line jvm=(...)");
+        return List.of(m.group(1).trim().split("\\s+"));
     }
 
     @Test

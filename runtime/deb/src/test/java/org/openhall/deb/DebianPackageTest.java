@@ -88,7 +88,7 @@ class DebianPackageTest {
                 "User=openhall", "SupplementaryGroups=dialout", "ProtectSystem=strict",
                 "ReadWritePaths=/var/lib/openhall", "PrivateTmp=true", "NoNewPrivileges=true",
                 "Environment=OPENHALL_HOME=/var/lib/openhall",
-                "Environment=\"JAVA_OPTS=-Xmx256m -XX:+ExitOnOutOfMemoryError\"")) {
+                "Environment=\"JAVA_OPTS=-Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1\"")) {
             assertTrue(lines.contains(setting), "openhall.service has " + setting);
         }
         // Serial ports must stay visible: PrivateDevices hides /dev/tty*, DevicePolicy=closed blocks them.

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A ticket as it is now. Timestamps are {@code null} until the step happened.
  *
- * @param number              prefix letter of its first category and three digits, e.g. {@code A012};
+ * @param number              prefix letter of its first category and three digits, e.g. {@code A012} (four in a
+ *                            category configured so, e.g. {@code A0012});
  *                            kept through transfers (R9, R20)
  * @param categoryId          the category it waits in or is served for now
  * @param serviceItemId       the service item, when known (from the kiosk or the window), else null

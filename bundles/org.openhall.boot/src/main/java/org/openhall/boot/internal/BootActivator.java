@@ -62,6 +62,27 @@ public final class BootActivator implements BundleActivator {
         }
         LOG.info("Hall home {} (configuration {}, drop-in {}, data {})",
                 layout.home(), layout.etc(), layout.deploy(), layout.data());
+        LOG.info("JVM {}: max heap {} MiB, options {}", Runtime.version(),
+                Runtime.getRuntime().maxMemory() >> 20, jvmOptions());
+    }
+
+    /**
+     * The JVM's -X options (heap, GC, exit on OutOfMemoryError), so that the log says what a hall
+     * runs with (docs/operations.md). Read from the process's command line, which is cheaper at
+     * start than the management beans; -D options are left out, they may carry passwords.
+     */
+    static String jvmOptions() {
+        String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            if (a.equals("-jar") || a.equals("-cp") || a.equals("-classpath")) {
+                break; // what follows belongs to the application
+            }
+            if (a.startsWith("-X")) {
+                sb.append(sb.length() == 0 ? "" : " ").append(a);
+            }
+        }
+        return sb.length() == 0 ? "(none)" : sb.toString();
     }
 
     private static void stopFramework(BundleContext context) {

@@ -75,6 +75,8 @@ public final class BrokerComponent {
     private BrokerConfig running; // worker thread only
     private Server server; // worker thread only
     private BrokerPolicy policy; // worker thread only
+    /** Across broker restarts, so that the clients reconnecting after one do not all pay PBKDF2 again. */
+    private final VerifiedPasswords passwords = new VerifiedPasswords();
     private final List<Integer> registeredPorts = new ArrayList<>(); // worker thread only
     private ScheduledFuture<?> probing; // worker thread only
     private volatile BrokerConfig accepted;
@@ -152,7 +154,8 @@ public final class BrokerComponent {
         p.setProperty("use_bugsnag", "false");
         p.setProperty("netty.mqtt.message_size", Integer.toString(1024 * 1024));
         String secret = Base64.getEncoder().encodeToString(randomBytes());
-        BrokerPolicy pol = new BrokerPolicy(config, refusals, secret);
+        passwords.retain(config.users());
+        BrokerPolicy pol = new BrokerPolicy(config, refusals, secret, passwords);
         for (int port : new int[] { config.port(), config.websocketPort(), config.sslPort(), config.wssPort() }) {
             if (port != 0) {
                 ConnectionGate.register(port, pol);
@@ -355,6 +358,11 @@ public final class BrokerComponent {
         b.append("health check: ").append(lastProbe).append("; restarts: ").append(restarts)
                 .append("; failed session commands (survived): ").append(OpenHallAccess.failedSessionCommands()).append('\n');
         return b.toString();
+    }
+
+    /** How many PBKDF2 derivations the broker ran for connecting users; for tests. */
+    long passwordDerivations() {
+        return passwords.derivations();
     }
 
     /** Port the broker listens on now (0: not running); for tests. */

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.openhall.api.config.Credentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +33,15 @@ final class BrokerPolicy {
     private final BrokerConfig config;
     private final Refusals refusals;
     private final byte[] probeSecret;
+    private final VerifiedPasswords passwords;
     /** client id + kind already logged; bounded, so that a client cycling ids cannot fill the heap. */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-    BrokerPolicy(BrokerConfig config, Refusals refusals, String probeSecret) {
+    BrokerPolicy(BrokerConfig config, Refusals refusals, String probeSecret, VerifiedPasswords passwords) {
         this.config = config;
         this.refusals = refusals;
         this.probeSecret = probeSecret.getBytes(StandardCharsets.UTF_8);
+        this.passwords = passwords;
     }
 
     BrokerConfig config() {
@@ -61,7 +62,7 @@ final class BrokerPolicy {
             ok = MessageDigest.isEqual(password, probeSecret);
         } else {
             String hash = config.users().get(username);
-            ok = hash != null && Credentials.verify(new String(password, StandardCharsets.UTF_8), hash);
+            ok = hash != null && passwords.verify(username, hash, password);
         }
         if (!ok) {
             refuse(Refusals.Kind.CREDENTIALS, clientId, "client {} refused at connect: {} for user '{}'", clientId,

@@ -89,7 +89,7 @@ class BrokerConfigTest {
         assertEquals(Map.of("kiosk1", Set.of("issue-ticket", "check-in"), "caller1", Set.of("*")), c.permissions());
         assertEquals(30, c.healthIntervalSeconds());
         assertEquals(0, c.sslPort());
-        BrokerPolicy p = new BrokerPolicy(c, new Refusals(), "s");
+        BrokerPolicy p = new BrokerPolicy(c, new Refusals(), "s", new VerifiedPasswords());
         assertEquals(null, p.publishRefusal("openhall/v1/demo/commands/check-in", "kiosk1", "k"));
         assertTrue(p.publishRefusal("openhall/v1/demo/commands/call-next", "kiosk1", "k") != null);
         assertEquals(null, p.publishRefusal("openhall/v1/demo/commands/call-next", "caller1", "c"));

@@ -47,7 +47,8 @@ class EmbeddedBrokerEdgeTest {
     static void start() throws Exception {
         port = freePort();
         broker = start(dir, props("port", port, "websocketPort", 0, "host", "127.0.0.1",
-                "users", "openhall:" + hash("hall-pw") + ", kiosk1:" + hash("kiosk-pw") + ", caller1:" + hash("caller-pw"),
+                "users", "openhall:" + hash("hall-pw") + ", kiosk1:" + hash("kiosk-pw") + ", caller1:" + hash("caller-pw")
+                        + ", screen1:" + hash("screen-pw"),
                 "hallUsers", "openhall", "permissions", "kiosk1: issue-ticket check-in"), port);
     }
 
@@ -68,6 +69,68 @@ class EmbeddedBrokerEdgeTest {
             }
         });
         return c;
+    }
+
+    @Test
+    void aVerifiedPasswordIsNotDerivedAgainAtTheNextConnectAndAWrongOneIsStillRefused() throws Exception {
+        long start = broker.passwordDerivations();
+        try (MqttClient c = client("pw-cache-0", "screen1", "screen-pw")) {
+            assertTrue(c.isConnected());
+        }
+        assertEquals(start + 1, broker.passwordDerivations(), "the first connect runs PBKDF2");
+        for (int i = 1; i <= 3; i++) {
+            try (MqttClient c = client("pw-cache-" + i, "screen1", "screen-pw")) {
+                assertTrue(c.isConnected());
+            }
+        }
+        assertEquals(start + 1, broker.passwordDerivations(), "reconnects with the same password do not");
+
+        long refused = broker.refusals().get("credentials");
+        for (String wrong : new String[] { "screen-pw ", "screen-p", "" }) {
+            MqttException e = assertThrows(MqttException.class, () -> client("pw-cache-bad", "screen1", wrong).close());
+            assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, e.getReasonCode(), wrong);
+        }
+        assertEquals(refused + 3, broker.refusals().get("credentials"));
+        assertEquals(start + 4, broker.passwordDerivations(), "a wrong password always pays the derivation");
+        try (MqttClient c = client("pw-cache-4", "screen1", "screen-pw")) {
+            assertTrue(c.isConnected(), "a refused attempt does not evict the verified password");
+        }
+        assertEquals(start + 4, broker.passwordDerivations());
+    }
+
+    @Test
+    void aChangedPasswordInTheConfigurationIsNeverTakenFromTheCacheAndOthersStayCached() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("pw-change"));
+        int p = freePort();
+        String kiosk = hash("kiosk-pw");
+        BrokerComponent b = start(own, props("port", p, "websocketPort", 0, "host", "127.0.0.1",
+                "users", "screen2:" + hash("old-pw") + ", kiosk2:" + kiosk), p);
+        try {
+            String uri = "tcp://127.0.0.1:" + p;
+            client(uri, "change-1", "screen2", "old-pw", null).close();
+            client(uri, "change-2", "kiosk2", "kiosk-pw", null).close();
+            assertEquals(2, b.passwordDerivations());
+            b.modified(props("port", p, "websocketPort", 0, "host", "127.0.0.1",
+                    "users", "screen2:" + hash("new-pw") + ", kiosk2:" + kiosk));
+            // The new configuration restarts the broker; wait for the old password to be refused.
+            poll("the new configuration in force", () -> {
+                try {
+                    client(uri, "change-3", "screen2", "old-pw", null).close();
+                    return false;
+                } catch (MqttException e) {
+                    return e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION;
+                }
+            });
+            long after = b.passwordDerivations();
+            client(uri, "change-4", "screen2", "new-pw", null).close();
+            assertEquals(after + 1, b.passwordDerivations(), "the new password is derived once");
+            client(uri, "change-5", "screen2", "new-pw", null).close();
+            client(uri, "change-6", "kiosk2", "kiosk-pw", null).close();
+            assertEquals(after + 1, b.passwordDerivations(),
+                    "a user whose hash did not change stays verified across the broker's restart");
+        } finally {
+            b.deactivate();
+        }
     }
 
     @Test

@@ -154,9 +154,9 @@ final class Decider {
 
     private Decision newTicket(Actor actor, CategoryConfig cat, PriorityClass priority, String serviceItemId,
             String appointmentCode) {
-        String number = state.nextNumber(cat.id());
+        String number = state.nextNumber(cat);
         if (number == null) {
-            throw refuse(ErrorCode.HALL_CLOSED, "category " + cat.id() + " has used all " + HallState.MAX_NUMBER
+            throw refuse(ErrorCode.HALL_CLOSED, "category " + cat.id() + " has used all " + cat.maxNumber()
                     + " ticket numbers of " + state.day + "; numbers are never reused within a day");
         }
         int ahead = state.peopleAheadOfNew(cat.id(), priority);
@@ -585,9 +585,9 @@ final class Decider {
             }
         }
         validateOutcome(f, item, cat.id(), m.windowId());
-        String number = state.nextNumber(cat.id());
+        String number = state.nextNumber(cat);
         if (number == null) {
-            throw refuse(ErrorCode.HALL_CLOSED, "category " + cat.id() + " has used all " + HallState.MAX_NUMBER
+            throw refuse(ErrorCode.HALL_CLOSED, "category " + cat.id() + " has used all " + cat.maxNumber()
                     + " ticket numbers of " + state.day);
         }
         DomainEvent e = new DomainEvent.CaseRecorded(now, x.actor(), number, cat.id(), itemId, m.windowId(),

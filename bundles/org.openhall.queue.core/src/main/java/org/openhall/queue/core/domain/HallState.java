@@ -54,8 +54,9 @@ import org.openhall.api.queue.WindowView;
  * WAITING → CALLED (recalls keep it CALLED and count calls) → SERVING → FINISHED; CALLED → NO_SHOW
  * → (re-activated within {@link QueueSettings#reactivationWindow()}) WAITING; CALLED or SERVING →
  * transferred → WAITING in the target category with its number and its place in time. Numbers are
- * the category letter and three digits, per category per day, never reused within a day
- * ({@value #MAX_NUMBER} per category and day at most: the next issue is refused with
+ * the category letter and three digits (or four: {@link CategoryConfig#numberDigits()}), per
+ * category per day, never reused within a day ({@link CategoryConfig#maxNumber()}, 999 or 9999,
+ * per category and day at most: the next issue is refused with
  * {@link org.openhall.api.queue.ErrorCode#HALL_CLOSED}).
  *
  * <h2>Issuing (R1, R5, R10, R13)</h2>
@@ -120,8 +121,6 @@ import org.openhall.api.queue.WindowView;
  */
 public final class HallState {
 
-    /** Highest ticket number of a category per day: numbers have three digits. */
-    public static final int MAX_NUMBER = 999;
     /** How long after a transaction ends the window's evaluator accepts a rating (R7). */
     public static final Duration EVALUATION_TIMEOUT = Duration.ofMinutes(3);
     /** Check-ins from this long before the slot's start get an appointment ticket (R10). */
@@ -998,12 +997,17 @@ public final class HallState {
                 t.reactivated);
     }
 
-    /** Next number of a category today, or null when its {@value #MAX_NUMBER} numbers are used. */
-    String nextNumber(String categoryId) {
-        int last = lastNumbers.getOrDefault(categoryId, 0);
-        if (last >= MAX_NUMBER) {
+    /**
+     * Next number of a category today, or null when all its numbers ({@link CategoryConfig#maxNumber()})
+     * are used. A category switched from three to four digits during the day goes on after its
+     * last number (A998, A999, A1000); switched back, it issues no more that day once past 999.
+     */
+    String nextNumber(CategoryConfig category) {
+        int last = lastNumbers.getOrDefault(category.id(), 0);
+        if (last >= category.maxNumber()) {
             return null;
         }
-        return categoryId + String.format("%03d", last + 1);
+        return category.id() + String.format(category.numberDigits() == CategoryConfig.MAX_DIGITS ? "%04d" : "%03d",
+                last + 1);
     }
 }

@@ -24,6 +24,7 @@ import org.openhall.api.queue.Finish;
 import org.openhall.api.queue.IssuedTicket;
 import org.openhall.api.queue.ManualCase;
 import org.openhall.api.queue.PriorityClass;
+import org.openhall.api.queue.QueueError;
 import org.openhall.api.queue.TicketState;
 import org.openhall.api.queue.TicketView;
 
@@ -70,7 +71,7 @@ class IssueTest {
     void the1000thTicketOfACategoryIsRefusedAndNumbersAreNeverReused() {
         TestHall h = new TestHall();
         Set<String> numbers = new HashSet<>();
-        for (int i = 1; i <= HallState.MAX_NUMBER; i++) {
+        for (int i = 1; i <= 999; i++) {
             assertTrue(numbers.add(h.issue("A").ticket().number()));
         }
         assertTrue(numbers.contains("A999"));
@@ -80,6 +81,64 @@ class IssueTest {
         assertEquals("B001", h.issue("B").ticket().number(), "other categories go on");
         h.startDay(TestHall.DAY.plusDays(1));
         assertEquals("A001", h.issue("A").ticket().number(), "a new day starts again");
+    }
+
+    /** The test hall's configuration with category A's numbers of {@code digits} digits. */
+    static HallConfig withDigitsOfA(HallConfig c, int digits) {
+        List<CategoryConfig> categories = c.categories().stream()
+                .map(k -> k.id().equals("A") ? new CategoryConfig(k.id(), k.name(), k.serviceItems(), digits) : k)
+                .toList();
+        return new HallConfig(c.hallId(), c.hallName(), c.zone(), c.hours(), c.holidays(), categories, c.windows(),
+                c.staff(), c.settings());
+    }
+
+    @Test
+    void aCategoryWithFourDigitsIssues9999TicketsADayAndOthersKeepThree() {
+        TestHall h = new TestHall(withDigitsOfA(TestHall.config(QueueSettings.DEFAULTS), 4));
+        assertEquals("A0001", h.issue("A").ticket().number());
+        assertEquals("B001", h.issue("B").ticket().number(), "a category without the key keeps three digits");
+        Set<String> numbers = new HashSet<>(Set.of("A0001"));
+        for (int i = 2; i <= 9999; i++) {
+            assertTrue(numbers.add(h.issue("A").ticket().number()));
+        }
+        assertTrue(numbers.contains("A0999") && numbers.contains("A1000") && numbers.contains("A9999"));
+        QueueError e = h.err(ErrorCode.HALL_CLOSED,
+                new Command.IssueTicket(TestHall.KIOSK, "A", PriorityClass.NORMAL, null));
+        assertTrue(e.message().contains("9999"), e.message());
+        // Rebuilt from its snapshot (a restart), the category still knows its last number.
+        HallState rebuilt = StateCodec.decode(StateCodec.encode(h.state), h.state.config());
+        assertNull(rebuilt.nextNumber(h.state.config().categories().get(0)));
+    }
+
+    @Test
+    void switchedToFourDigitsDuringTheDayACategoryGoesOnAfterA999() {
+        TestHall h = new TestHall();
+        for (int i = 1; i <= 999; i++) {
+            h.issue("A");
+        }
+        h.err(ErrorCode.HALL_CLOSED, new Command.IssueTicket(TestHall.KIOSK, "A", PriorityClass.NORMAL, null));
+        h.state.reconfigure(withDigitsOfA(h.state.config(), 4));
+        assertEquals("A1000", h.issue("A").ticket().number(), "numbers are never reused within a day");
+        // A snapshot taken now and the events replayed both know A1000 was the last one.
+        HallState rebuilt = StateCodec.decode(StateCodec.encode(h.state), h.state.config());
+        assertEquals("A1001", rebuilt.nextNumber(h.state.config().categories().get(0)));
+        HallState replayed = new HallState(h.state.config(), TestHall.DAY);
+        replayed.applyAll(h.events);
+        assertEquals("A1001", replayed.nextNumber(h.state.config().categories().get(0)));
+        // Back to three digits, A is past its last three-digit number: nothing more today.
+        h.state.reconfigure(withDigitsOfA(h.state.config(), 3));
+        h.err(ErrorCode.HALL_CLOSED, new Command.IssueTicket(TestHall.KIOSK, "A", PriorityClass.NORMAL, null));
+        h.startDay(TestHall.DAY.plusDays(1));
+        assertEquals("A001", h.issue("A").ticket().number());
+    }
+
+    @Test
+    void digitsOtherThanThreeOrFourAreRefused() {
+        for (int bad : new int[] {2, 5}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new CategoryConfig("A", "x", List.of(), bad));
+            assertTrue(e.getMessage().contains("numberDigits"), e.getMessage());
+        }
     }
 
     @Test

@@ -47,7 +47,8 @@ public final class CommandParser {
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern CATEGORY = Pattern.compile("[A-Z]");
-    private static final Pattern TICKET = Pattern.compile("[A-Z][0-9]{3}");
+    /** A ticket number: three digits, or four in a category with numberDigits = 4 (docs/queue.md). */
+    private static final Pattern TICKET = Pattern.compile("[A-Z][0-9]{3,4}");
     private static final int MAX_ID = 64;
     private static final int MAX_TEXT = 500;
     private static final int MAX_TOPIC = 256;

@@ -280,6 +280,7 @@ class CommandProcessorTest {
                 { "issue-ticket", "{\"category\":\"A\",\"priority\":\"VIP\"}" },
                 { "pause", "{\"window\":\"1\",\"kind\":\"LONG\"}" },
                 { "reactivate", "{\"ticket\":\"A12\"}" },
+                { "reactivate", "{\"ticket\":\"A12345\"}" },
                 { "finish", "{\"window\":\"1\",\"outcome\":\"TRANSFERRED\"}" },
                 { "finish", "{\"window\":\"1\",\"outcome\":\"MATERIALS_INCOMPLETE\",\"missingMaterials\":[]}" },
                 { "check-in", "{\"code\":\"X\",\"category\":\"A\",\"slotStart\":\"tomorrow\",\"slotEnd\":\"2026-11-23T01:00:00Z\"}" },
@@ -289,6 +290,10 @@ class CommandProcessorTest {
             Schemas.assertInvalid("command.json#/$defs/" + c[0], p);
             rejected(c[0], p, "INVALID_ARGUMENT");
         }
+        // A four-digit number (a category with numberDigits = 4) is a ticket number: it reaches the core.
+        ObjectNode fourDigits = cmd("{\"ticket\":\"A1234\"}");
+        Schemas.assertValid("command.json#/$defs/reactivate", fourDigits);
+        rejected("reactivate", fourDigits, "UNKNOWN_TICKET");
         ObjectNode longId = cmd("{\"category\":\"A\"}");
         longId.put("requestId", "r".repeat(129));
         Schemas.assertInvalid("command.json#/$defs/issue-ticket", longId);

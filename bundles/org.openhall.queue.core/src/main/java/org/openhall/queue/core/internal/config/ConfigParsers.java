@@ -74,7 +74,9 @@ final class ConfigParsers {
     static CategoryConfig category(Map<String, ?> properties) throws ConfigProblem {
         ConfigReader p = new ConfigReader(properties);
         String id = p.matching("id", CATEGORY_ID, "one upper-case letter A-Z (the ticket prefix)");
-        return new CategoryConfig(id, p.required("name"), List.of());
+        int digits = p.integer("numberDigits", CategoryConfig.MIN_DIGITS, CategoryConfig.MIN_DIGITS,
+                CategoryConfig.MAX_DIGITS);
+        return new CategoryConfig(id, p.required("name"), List.of(), digits);
     }
 
     static ServiceItemPart serviceItem(Map<String, ?> properties) throws ConfigProblem {

@@ -249,7 +249,7 @@ public final class HallConfigRegistry {
             return; // the core waits for etc/org.openhall.hall.cfg
         }
         List<CategoryConfig> withItems = categories.values().stream()
-                .map(c -> new CategoryConfig(c.id(), c.name(), items.getOrDefault(c.id(), List.of())))
+                .map(c -> new CategoryConfig(c.id(), c.name(), items.getOrDefault(c.id(), List.of()), c.numberDigits()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .toList();
         HallConfig config = new HallConfig(hall.hallId(), hall.hallName(), hall.zone(), hall.hours(), hall.holidays(),

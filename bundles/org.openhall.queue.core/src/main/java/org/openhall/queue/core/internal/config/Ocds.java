@@ -80,6 +80,9 @@ final class Ocds {
 
         @AttributeDefinition(name = "Name", description = "Display name, e.g. 社保业务")
         String name();
+
+        @AttributeDefinition(name = "Number digits", description = "Digits of its ticket numbers: 3 (A001…A999 a day) or 4 (A0001…A9999) for a busy category", type = AttributeType.INTEGER, min = "3", max = "4", required = false)
+        int numberDigits() default 3;
     }
 
     @ObjectClassDefinition(id = "org.openhall.serviceitem", name = "OpenHall service item",

@@ -97,6 +97,19 @@ class ConfigParsersTest {
     }
 
     @Test
+    void aCategoryHasThreeDigitNumbersUnlessItSaysFour() throws ConfigProblem {
+        assertEquals(3, ConfigParsers.category(props("id", "A", "name", "社保")).numberDigits());
+        assertEquals(999, ConfigParsers.category(props("id", "A", "name", "社保")).maxNumber());
+        assertEquals(4, ConfigParsers.category(props("id", "A", "name", "社保", "numberDigits", "4")).numberDigits());
+        assertEquals(9999, ConfigParsers.category(props("id", "A", "name", "社保", "numberDigits", "4")).maxNumber());
+        assertEquals(3, ConfigParsers.category(props("id", "A", "name", "社保", "numberDigits", "3")).numberDigits());
+        for (String bad : new String[] {"2", "5", "four"}) {
+            assertEquals("numberDigits", problem(ConfigParsers::category,
+                    props("id", "A", "name", "社保", "numberDigits", bad)).key(), bad);
+        }
+    }
+
+    @Test
     void serviceItemsHaveALimitAndAChecklist() throws ConfigProblem {
         var item = ConfigParsers.serviceItem(props("id", "A01", "category", "A", "name", "养老保险关系转移",
                 "timeLimitMinutes", "15", "materials", "身份证原件, 社保卡 ,转移申请表"));
