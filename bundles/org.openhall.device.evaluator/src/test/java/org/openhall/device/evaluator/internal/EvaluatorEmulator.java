@@ -77,14 +77,17 @@ final class EvaluatorEmulator implements Frame68Bus.Device {
                     head == null ? new byte[0] : new byte[] { (byte) head.seq(), (byte) head.level(), (byte) head.token() });
         }
         case EvaluatorPad.ARM -> {
-            token = d[0] & 0xFF;
+            int shown = d[0] & 0xFF;
             String text = new String(Arrays.copyOfRange(d, 2, d.length), EvaluatorPad.GB18030);
-            display.add(new Shown(true, token, d[1] & 0xFF, List.of(text.split("\n", -1))));
+            // Record what is shown before armed() turns true: a test that waited for armed()
+            // reads last() at once.
+            display.add(new Shown(true, shown, d[1] & 0xFF, List.of(text.split("\n", -1))));
+            token = shown;
             return new Frame68.Frame(address, EvaluatorPad.ARM | 0x80, new byte[0]);
         }
         case EvaluatorPad.CLEAR -> {
-            token = 0;
             display.add(new Shown(false, 0, 0, List.of(new String(d, EvaluatorPad.GB18030))));
+            token = 0;
             return new Frame68.Frame(address, EvaluatorPad.CLEAR | 0x80, new byte[0]);
         }
         default -> {
