@@ -1,5 +1,6 @@
 package org.openhall.device.serial;
 
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -128,8 +129,7 @@ class DeviceLinkTest {
         if (bus != null) {
             bus.close();
         }
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("openhall-link-")),
-                "no link thread is left once every endpoint is closed");
+        Threads.assertNoneLeft("no link thread is left once every endpoint is closed", "openhall-link-");
     }
 
     static void await(String what, BooleanSupplier condition) {

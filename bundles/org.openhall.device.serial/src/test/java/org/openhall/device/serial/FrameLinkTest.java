@@ -1,6 +1,7 @@
 package org.openhall.device.serial;
 
 import org.openhall.testsupport.Socat;
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -156,8 +157,7 @@ class FrameLinkTest {
         endpoints.forEach(Endpoint::close);
         bus.close();
         socat.close();
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("openhall-link-")),
-                "no link thread is left once every endpoint is closed");
+        Threads.assertNoneLeft("no link thread is left once every endpoint is closed", "openhall-link-");
     }
 
     Endpoint attach(String id) {

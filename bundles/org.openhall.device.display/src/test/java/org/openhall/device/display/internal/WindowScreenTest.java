@@ -1,6 +1,7 @@
 package org.openhall.device.display.internal;
 
 import org.openhall.testsupport.Socat;
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,9 +82,7 @@ class WindowScreenTest {
         }
         bus.close();
         socat.close();
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
-                t -> t.getName().startsWith("openhall-display-") || t.getName().startsWith("openhall-link-")),
-                "no driver thread is left after close");
+        Threads.assertNoneLeft("no driver thread is left after close", "openhall-display-", "openhall-link-");
     }
 
     static WindowView window(String id, WindowState state, String ticket, PauseKind pause) {

@@ -2,6 +2,7 @@ package org.openhall.device.evaluator.internal;
 
 import org.openhall.device.frames.emulator.Frame68Bus;
 import org.openhall.testsupport.Socat;
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,9 +77,7 @@ class EvaluatorPadTest {
         bus.close();
         socat.close();
         hall.close();
-        assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("openhall-evaluator-") || t.getName().startsWith("openhall-link-")),
-                "no driver or link thread is left");
+        Threads.assertNoneLeft("no driver or link thread is left", "openhall-evaluator-", "openhall-link-");
     }
 
     EvaluatorPad evaluator(String id, String window, int address, Duration timeout) {

@@ -2,6 +2,7 @@ package org.openhall.device.keypad.internal;
 
 import org.openhall.device.frames.emulator.Frame68Bus;
 import org.openhall.testsupport.Socat;
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,9 +76,7 @@ class CallerKeypadTest {
         bus.close();
         socat.close();
         hall.close();
-        assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("openhall-caller-keypad-") || t.getName().startsWith("openhall-link-")),
-                "no driver or link thread is left");
+        Threads.assertNoneLeft("no driver or link thread is left", "openhall-caller-keypad-", "openhall-link-");
     }
 
     CallerKeypad keypad(String id, String window, int address, CallerKeypad.DisplayMode mode) {

@@ -1,6 +1,7 @@
 package org.openhall.device.printer.internal;
 
 import org.openhall.testsupport.Socat;
+import org.openhall.testsupport.Threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,9 +54,7 @@ class PrinterTest {
         if (socat != null) {
             socat.close();
         }
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
-                t -> t.getName().startsWith("openhall-printer-") || t.getName().startsWith("openhall-link-")),
-                "no driver thread is left after close");
+        Threads.assertNoneLeft("no driver thread is left after close", "openhall-printer-", "openhall-link-");
     }
 
     private Printer start(LinkSpec link) {
