@@ -82,6 +82,11 @@ final class MqttWatcher implements AutoCloseable {
         }
     }
 
+    /** Every message so far, in arrival order. */
+    List<Received> all() {
+        return List.copyOf(received);
+    }
+
     /** Every message so far whose topic ends with {@code suffix}, in arrival order. */
     List<Received> on(String suffix) {
         List<Received> out = new ArrayList<>();

@@ -59,7 +59,7 @@ final class RequiredComponents {
         return waiting;
     }
 
-    private static String reason(ComponentDescriptionDTO description, Collection<ComponentConfigurationDTO> configs) {
+    static String reason(ComponentDescriptionDTO description, Collection<ComponentConfigurationDTO> configs) {
         if (configs.isEmpty()) {
             return "require".equals(description.configurationPolicy)
                     ? "no configuration " + String.join(", ", description.configurationPid)
@@ -77,12 +77,21 @@ final class RequiredComponents {
         case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
             return "unsatisfied configuration";
         case ComponentConfigurationDTO.FAILED_ACTIVATION:
-            return "activation failed: " + config.failure;
+            return "activation failed: " + firstLine(config.failure);
         case ComponentConfigurationDTO.SATISFIED:
         case ComponentConfigurationDTO.ACTIVE:
             return "its service is not registered yet";
         default:
             return "state " + config.state;
         }
+    }
+
+    /** SCR puts the whole stack trace into {@code failure}; a log line and an alert get its first line. */
+    static String firstLine(String failure) {
+        if (failure == null) {
+            return "unknown";
+        }
+        int end = failure.indexOf('\n');
+        return (end < 0 ? failure : failure.substring(0, end)).strip();
     }
 }

@@ -1,0 +1,5 @@
+package org.openhall.itests.rollback;
+
+/** A service nobody provides: the broken policy version's reference to it is never satisfied. */
+public interface Nobody {
+}
