@@ -113,17 +113,30 @@
     return client;
   };
 
-  /** Sends a command and resolves with its reply ({ok, result} or {ok:false, error}). */
+  /** How often a command without reply is sent again, with the same requestId (docs/mqtt.md). */
+  H.resendMs = 5000;
+
+  /**
+   * Sends a command and resolves with its reply ({ok, result} or {ok:false, error}). A command
+   * the broker dropped (sent just while the hall restarted) gets no reply: it is sent again with
+   * the same requestId every H.resendMs until the timeout; the hall carries it out once and
+   * answers a repeat with the first reply.
+   */
   H.command = function (name, args, timeoutMs) {
     return new Promise(function (resolve) {
       if (!H.client || !H.client.connected) { resolve({ ok: false, error: { code: 'OFFLINE' } }); return; }
       const requestId = H.uuid();
-      const msg = Object.assign({ requestId: requestId, clientId: H.clientId, replyTo: H.replyTopic }, args);
+      const topic = H.root + '/commands/' + name;
+      const msg = JSON.stringify(Object.assign({ requestId: requestId, clientId: H.clientId, replyTo: H.replyTopic }, args));
+      const resend = setInterval(function () {
+        if (H.pending.has(requestId) && H.client.connected) H.client.publish(topic, msg, { qos: 1 });
+      }, H.resendMs);
       const timer = setTimeout(function () {
+        clearInterval(resend);
         H.pending.delete(requestId); resolve({ ok: false, error: { code: 'TIMEOUT' } });
       }, timeoutMs || 15000);
-      H.pending.set(requestId, { resolve: resolve, timer: timer });
-      H.client.publish(H.root + '/commands/' + name, JSON.stringify(msg), { qos: 1 });
+      H.pending.set(requestId, { resolve: function (reply) { clearInterval(resend); resolve(reply); }, timer: timer });
+      H.client.publish(topic, msg, { qos: 1 });
     });
   };
 
